@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a boundary (HTTP answer, stream frame, CLI exit) carries one of
+ * these codes. `httpStatus` maps a code to the status an HTTP route answers with.
+ */
+export const errorCodeSchema = z.enum([
+  'BAD_REQUEST',
+  'IMAGE_INVALID',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_NOT_FOUND',
+  'MODEL_NOT_FOUND',
+  'NO_WORKER',
+  'PROMPT_TOO_LONG',
+  'MANIFEST_INVALID',
+  'CHECKPOINT_FILE_MISSING',
+  'GRAPH_MISMATCH',
+  'TEMPLATE_UNKNOWN',
+  'PROVIDER_UNAVAILABLE',
+  'WORKER_FAILED',
+  'CANCELLED',
+  'UNAUTHORIZED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const httpStatusByCode: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  IMAGE_INVALID: 422,
+  IMAGE_TOO_LARGE: 413,
+  IMAGE_NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
+  NO_WORKER: 503,
+  PROMPT_TOO_LONG: 422,
+  MANIFEST_INVALID: 500,
+  CHECKPOINT_FILE_MISSING: 500,
+  GRAPH_MISMATCH: 500,
+  TEMPLATE_UNKNOWN: 500,
+  PROVIDER_UNAVAILABLE: 500,
+  WORKER_FAILED: 502,
+  CANCELLED: 499,
+  UNAUTHORIZED: 401,
+  INTERNAL: 500,
+};
