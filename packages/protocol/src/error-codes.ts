@@ -20,6 +20,9 @@ export const errorCodeSchema = z.enum([
   'WORKER_FAILED',
   'CANCELLED',
   'UNAUTHORIZED',
+  'NOT_FOUND',
+  'JOB_NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -40,5 +43,8 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   WORKER_FAILED: 502,
   CANCELLED: 499,
   UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  JOB_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export const DEFAULT_REDIS_PREFIX = 'mgm';
+export const redisPrefixSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'a Redis prefix uses letters, digits, ".", "_" and "-"');
+
+/**
+ * Every Redis key and channel MGM Serve uses, under one prefix (env REDIS_PREFIX, default "mgm")
+ * so that several deployments or test runs share one Redis without touching each other.
+ */
+export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
+  const p = redisPrefixSchema.parse(prefix);
+  return {
+    prefix: p,
+    /** Sorted set: worker id -> last heartbeat (ms). An index; the record's expiry decides liveness. */
+    workers: `${p}:workers`,
+    /** String (JSON WorkerRecord) with an expiry refreshed by heartbeats. */
+    worker: (workerId: string) => `${p}:worker:${workerId}`,
+    /** Redis Stream of a job's frames. */
+    jobStream: (jobId: string) => `${p}:job:${jobId}:frames`,
+    /** String (JSON JobMeta): request and model of a job, so any controller can resume it. */
+    jobMeta: (jobId: string) => `${p}:job:${jobId}:meta`,
+    /** String "1" when the job was cancelled: the worker checks it once per token. */
+    jobCancel: (jobId: string) => `${p}:job:${jobId}:cancel`,
+    /** Set of the job ids of one request (stop by request id). */
+    requestJobs: (requestId: string) => `${p}:request:${requestId}:jobs`,
+    /** String (PNG bytes) of a normalised upload, keyed by its sha256, with an expiry. */
+    image: (imageId: string) => `${p}:image:${imageId}`,
+    /** Pub/sub channel of admin commands to workers (JSON AdminCommand). */
+    adminChannel: `${p}:admin`,
+    /** BullMQ key prefix: queues live under `${p}:bull:<queue>`. */
+    bullPrefix: `${p}:bull`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** BullMQ queue name of a model (BullMQ forbids ":" in names; model ids never contain one). */
+export function queueNameForModel(modelId: string): string {
+  return `model-${modelId}`;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Sampling parameters with MGM's defaults (temperature 0.2, top-p 0.7, 512 new tokens).
+ * temperature 0 means greedy decoding; topK 0 means no top-k filter.
+ */
+export const samplingParamsSchema = z.object({
+  temperature: z.number().min(0).max(2).default(0.2),
+  topP: z.number().gt(0).max(1).default(0.7),
+  topK: z.number().int().min(0).max(1000).default(0),
+  repetitionPenalty: z.number().min(0.5).max(2).default(1),
+  maxNewTokens: z.number().int().min(1).max(4096).default(512),
+  /** Optional seed for reproducible sampling. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+});
+export type SamplingParams = z.infer<typeof samplingParamsSchema>;
+export type SamplingParamsInput = z.input<typeof samplingParamsSchema>;
+
+export const defaultSamplingParams: SamplingParams = samplingParamsSchema.parse({});
+
+/**
+ * How the image is fitted to the square the vision encoder expects, as MGM's gradio demo offers.
+ * `default` uses the checkpoint's own `image.process_mode`.
+ */
+export const imageModeSchema = z.enum(['pad', 'crop', 'resize', 'default']);
+export type ImageMode = z.infer<typeof imageModeSchema>;
