@@ -13,3 +13,4 @@ export * from './redis-keys.ts';
 export * from './admin-command.ts';
 export * from './feedback.ts';
 export * from './http.ts';
+export * from './frame-stream.ts';

@@ -53,7 +53,11 @@ export const errorFrameSchema = z.object({
   message: z.string(),
 });
 
-/** One entry of a job's Redis Stream. `end` and `error` are terminal: nothing follows them. */
+/**
+ * One entry of a job's Redis Stream. `end` and `error` are terminal: nothing follows them.
+ * A `start` after other frames means the job was handed to another worker (the first one died or
+ * stopped): the text received so far is dropped and the answer starts again.
+ */
 export const streamFrameSchema = z.discriminatedUnion('type', [
   startFrameSchema,
   deltaFrameSchema,

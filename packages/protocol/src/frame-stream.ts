@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { streamFrameSchema, type StreamFrame } from './stream-frame.ts';
+
+/**
+ * A job's frames live in a Redis Stream whose entry ids are `0-(seq+1)`: the id is the sequence
+ * number, so "frames after seq n" is `XRANGE key (0-(n+1) +` or `XREAD ... 0-(n+1)`, and Redis
+ * itself refuses a duplicate. Each entry has two fields: `t` (the frame type) and `b` (the JSON
+ * of the frame without jobId/seq/type).
+ *
+ * APPEND_FRAME_LUA appends atomically: it computes the next seq, refuses to write after a
+ * terminal frame (returns -1), caps the stream length and refreshes its expiry.
+ * KEYS[1] = stream key; ARGV = [type, body JSON, max length, ttl seconds]. Returns the seq.
+ */
+export const APPEND_FRAME_LUA = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local seq = 0
+if #last > 0 then
+  local fields = last[1][2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 't' and (fields[i + 1] == 'end' or fields[i + 1] == 'error') then
+      return -1
+    end
+  end
+  seq = tonumber(string.match(last[1][1], '%-(%d+)$'))
+end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '0-' .. (seq + 1), 't', ARGV[1], 'b', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return seq
+`;
+
+/** Frames of a job are capped at this many entries (maxNewTokens ≤ 4096 deltas, twice for a retry). */
+export const FRAME_STREAM_MAX_LENGTH = 10_000;
+
+export type FrameBody<T extends StreamFrame['type'] = StreamFrame['type']> = Omit<
+  Extract<StreamFrame, { type: T }>,
+  'jobId' | 'seq' | 'type'
+>;
+
+/** A frame without its jobId and seq, as a writer hands it to APPEND_FRAME_LUA. */
+export type UnsequencedFrame = { [T in StreamFrame['type']]: { type: T } & FrameBody<T> }[StreamFrame['type']];
+
+export function encodeFrame(frame: UnsequencedFrame): [type: string, body: string] {
+  const { type, ...body } = frame;
+  return [type, JSON.stringify(body)];
+}
+
+/** The stream entry id that XREAD / exclusive XRANGE start from to get the frames after `seq`. */
+export function streamIdAfterSeq(seq: number): string {
+  return `0-${seq + 1}`;
+}
+
+export function seqFromStreamId(id: string): number {
+  const match = /^0-(\d+)$/.exec(id);
+  if (!match) throw new Error(`not a frame stream id: ${id}`);
+  return Number(match[1]) - 1;
+}
+
+const entryFieldsSchema = z.tuple([z.literal('t'), z.string(), z.literal('b'), z.string()]);
+
+/** Decodes one stream entry (id + flat field list as ioredis returns it) into a validated frame. */
+export function decodeFrameEntry(jobId: string, id: string, fields: string[]): StreamFrame {
+  const [, type, , body] = entryFieldsSchema.parse(fields);
+  return streamFrameSchema.parse({ ...JSON.parse(body), jobId, seq: seqFromStreamId(id), type });
+}
