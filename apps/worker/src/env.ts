@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema } from '@mgm/protocol';
+
+const intFrom = (min: number) => z.coerce.number().int().min(min);
+
+const configSchema = z.object({
+  model: z
+    .string({ error: 'give the checkpoint folder: --model models/mgm-tiny (or MGM_MODEL)' })
+    .min(1, 'give the checkpoint folder: --model models/mgm-tiny (or MGM_MODEL)'),
+  device: z.string().min(1).default('cpu'),
+  dtype: z.string().min(1).default('fp32'),
+  concurrency: intFrom(1).default(1),
+  workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
+  redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
+  redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
+  heartbeatMs: intFrom(100).default(3000),
+  recordTtlMs: intFrom(500).default(15_000),
+  lockDurationMs: intFrom(1000).default(15_000),
+  stalledIntervalMs: intFrom(500).default(5000),
+  drainTimeoutMs: intFrom(0).default(30_000),
+  streamTtlSeconds: intFrom(10).default(3600),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type WorkerConfig = z.infer<typeof configSchema> & { workerId: string; model: string };
+
+/**
+ * Reads the worker's configuration from its command line, falling back to the environment:
+ * --model (MGM_MODEL), --device (MGM_DEVICE), --dtype (MGM_DTYPE), --concurrency
+ * (WORKER_CONCURRENCY), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
+ * WORKER_RECORD_TTL_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
+ * STREAM_TTL_S, LOG_LEVEL.
+ */
+export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): WorkerConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' },
+        device: { type: 'string' },
+        dtype: { type: 'string' },
+        concurrency: { type: 'string' },
+        id: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir> [--device cpu|cuda:N] [--dtype fp32|q8] [--concurrency N] [--id ID]`);
+  }
+  const parsed = configSchema.safeParse({
+    model: values.model ?? env.MGM_MODEL,
+    device: values.device ?? env.MGM_DEVICE,
+    dtype: values.dtype ?? env.MGM_DTYPE,
+    concurrency: values.concurrency ?? env.WORKER_CONCURRENCY,
+    workerId: values.id ?? env.WORKER_ID,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    heartbeatMs: env.WORKER_HEARTBEAT_MS,
+    recordTtlMs: env.WORKER_RECORD_TTL_MS,
+    lockDurationMs: env.WORKER_LOCK_MS,
+    stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_MS,
+    streamTtlSeconds: env.STREAM_TTL_S,
+    logLevel: env.LOG_LEVEL,
+  });
+  if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid worker configuration: ${describeZodError(parsed.error)}`);
+  const config = parsed.data;
+  if (config.heartbeatMs * 2 > config.recordTtlMs) {
+    throw new MgmError('BAD_REQUEST', 'WORKER_RECORD_TTL_MS must be at least twice WORKER_HEARTBEAT_MS, or a slow heartbeat kills the worker');
+  }
+  const modelName = path.basename(path.resolve(config.model));
+  const workerId = config.workerId ?? `${modelName}.${hostname().replace(/[^A-Za-z0-9-]/g, '-')}.${process.pid}.${randomBytes(3).toString('hex')}`;
+  return { ...config, model: config.model, workerId };
+}

@@ -1,0 +1,194 @@
+import type { Job } from 'bullmq';
+import { UnrecoverableError, WaitingError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  MgmError,
+  describeZodError,
+  finishReasonSchema,
+  isMgmError,
+  jobPayloadSchema,
+  type ErrorCode,
+  type FinishReason,
+  type JobPayload,
+  type JobResult,
+  type RedisKeys,
+} from '@mgm/protocol';
+import { CancelWatch } from './cancel-watch.ts';
+import { FrameWriter } from './frame-writer.ts';
+import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
+import type { WorkerStats } from './worker-stats.ts';
+
+export interface JobRunnerDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  model: ServingModel;
+  workerId: string;
+  stats: WorkerStats;
+  logger: Logger;
+  streamTtlSeconds: number;
+}
+
+/** Lets the worker take a job back (SIGTERM timeout, admin stop): abort and requeue it. */
+export interface JobControl {
+  readonly signal: AbortSignal;
+  readonly handBackRequested: () => boolean;
+}
+
+/**
+ * Runs one job: validates it, fetches its image, streams the model's tokens as frames, and ends
+ * the stream with an `end` or `error` frame. Failures are never retried (the stream already
+ * carries the error frame); a job handed back goes to the queue again for another worker.
+ */
+export async function runJob(deps: JobRunnerDeps, job: Job, token: string | undefined, control: JobControl): Promise<JobResult | null> {
+  const startedAt = Date.now();
+  const parsed = jobPayloadSchema.safeParse(job.data);
+  const jobId = parsed.success ? parsed.data.jobId : String(job.id);
+  const logger = deps.logger.child({ jobId, model: deps.model.info.name });
+  const writer = new FrameWriter(deps.redis, deps.keys.jobStream(jobId), deps.streamTtlSeconds);
+
+  if (!parsed.success) {
+    const message = `invalid job: ${describeZodError(parsed.error)}`;
+    await writer.append({ type: 'error', code: 'BAD_REQUEST', message });
+    deps.stats.recordFailed();
+    throw new UnrecoverableError(`BAD_REQUEST: ${message}`);
+  }
+  const payload = parsed.data;
+  if (await writer.isTerminal()) {
+    logger.info('job already ended (stale retry), skipping');
+    return null;
+  }
+
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort(control.signal.reason);
+  control.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const cancelWatch = new CancelWatch(deps.redis, deps.keys.jobCancel(jobId), () => abort.abort('cancelled'));
+  try {
+    if (await cancelWatch.check()) {
+      await endAborted(writer, payload, startedAt, '', 0);
+      return null;
+    }
+    const image = await fetchImage(deps, payload);
+    const queueMs = Math.max(0, startedAt - payload.enqueuedAt);
+    if ((await writer.append({ type: 'start', workerId: deps.workerId, queueMs })) < 0) return null;
+
+    let text = '';
+    let deltas = 0;
+    let result: ServingGenerateResult | null = null;
+    let failure: unknown = null;
+    try {
+      const generation = deps.model.generate(
+        { messages: payload.messages, image, imageMode: payload.imageMode, params: payload.params },
+        { signal: abort.signal },
+      );
+      // The result promise may settle with an error before iteration ends; observe it now.
+      generation.result.catch(() => undefined);
+      for await (const delta of generation) {
+        if (delta.length === 0) continue;
+        text += delta;
+        deltas += 1;
+        writer.push({ type: 'delta', text: delta });
+        cancelWatch.poll();
+        if (!writer.open) abort.abort('stream ended');
+      }
+      result = await generation.result;
+      if (result.error !== undefined && result.error !== null) failure = result.error;
+    } catch (error) {
+      failure = error;
+    }
+
+    if (control.handBackRequested()) {
+      await writer.flush().catch(() => undefined);
+      logger.info('handing the job back to the queue');
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (abort.signal.aborted) {
+      await writer.flush();
+      const generated = result?.tokens.generated ?? deltas;
+      await endAborted(writer, payload, startedAt, result?.text ?? text, generated, result ?? undefined, queueMs);
+      deps.stats.recordDone({ tokensPerSecond: result?.tokensPerSecond ?? 0, ttftMs: result?.timingsMs.ttft ?? 0, generated: 0 });
+      return null;
+    }
+    if (failure !== null || result === null) {
+      throw failure ?? new Error('the model returned no result');
+    }
+
+    const finishReason = toFinishReason(result.finishReason);
+    const timingsMs = { queue: queueMs, ...pickTimings(result.timingsMs) };
+    await writer.flush();
+    await writer.append({
+      type: 'end',
+      finishReason,
+      tokens: result.tokens,
+      timingsMs,
+      tokensPerSecond: result.tokensPerSecond,
+      text: result.text,
+    });
+    deps.stats.recordDone({ tokensPerSecond: result.tokensPerSecond, ttftMs: result.timingsMs.ttft, generated: result.tokens.generated });
+    logger.info({ finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond }, 'job done');
+    return { workerId: deps.workerId, finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond };
+  } catch (error) {
+    if (error instanceof WaitingError) throw error;
+    const { code, message } = describeFailure(error);
+    logger.warn({ err: error, code }, 'job failed');
+    await writer.flush().catch(() => undefined);
+    await writer.append({ type: 'error', code, message }).catch((appendError: unknown) => {
+      logger.error({ err: appendError }, 'could not write the error frame');
+    });
+    deps.stats.recordFailed();
+    throw new UnrecoverableError(`${code}: ${message}`);
+  } finally {
+    control.signal.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+async function fetchImage(deps: JobRunnerDeps, payload: JobPayload): Promise<Uint8Array | null> {
+  if (payload.imageId === null) return null;
+  const bytes = await deps.redis.getBuffer(deps.keys.image(payload.imageId));
+  if (!bytes) {
+    throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+async function endAborted(
+  writer: FrameWriter,
+  payload: JobPayload,
+  startedAt: number,
+  text: string,
+  generated: number,
+  result?: ServingGenerateResult,
+  queueMs = Math.max(0, startedAt - payload.enqueuedAt),
+): Promise<void> {
+  const total = Date.now() - startedAt;
+  const timings = result ? pickTimings(result.timingsMs) : { preprocess: 0, vision: 0, prefill: 0, ttft: 0, decode: 0, total };
+  await writer.append({
+    type: 'end',
+    finishReason: 'abort',
+    tokens: { prompt: result?.tokens.prompt ?? 0, visual: result?.tokens.visual ?? 0, generated },
+    timingsMs: { queue: queueMs, ...timings },
+    tokensPerSecond: result?.tokensPerSecond ?? 0,
+    text,
+  });
+}
+
+function pickTimings(t: ServingGenerateResult['timingsMs']) {
+  return { preprocess: t.preprocess, vision: t.vision, prefill: t.prefill, ttft: t.ttft, decode: t.decode, total: t.total };
+}
+
+function toFinishReason(reason: string): FinishReason {
+  const parsed = finishReasonSchema.safeParse(reason);
+  if (parsed.success) return parsed.data;
+  throw new MgmError('INTERNAL', `the model ended with an unknown finish reason "${reason}"`);
+}
+
+function describeFailure(error: unknown): { code: ErrorCode; message: string } {
+  if (isMgmError(error)) return { code: error.code, message: error.message };
+  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+    const code = String((error as { code: unknown }).code);
+    const known = (['PROMPT_TOO_LONG', 'IMAGE_INVALID', 'IMAGE_TOO_LARGE', 'BAD_REQUEST'] as const).find((c) => c === code);
+    if (known) return { code: known, message: String((error as { message: unknown }).message) };
+  }
+  return { code: 'WORKER_FAILED', message: 'the model failed while answering (the worker log has the details)' };
+}

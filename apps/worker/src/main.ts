@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { loadManifest, loadModel } from '@mgm/engine';
+import { isMgmError, redisKeys } from '@mgm/protocol';
+import { capabilitiesOf } from './capabilities.ts';
+import { parseWorkerConfig } from './env.ts';
+import { createLogger } from './logger.ts';
+import { ModelWorker } from './model-worker.ts';
+import { connectRedis } from './redis-connection.ts';
+import { WorkerRegistration } from './worker-registration.ts';
+import { hostname } from 'node:os';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseWorkerConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(isMgmError(error) ? error.message : error);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel, 'mgm-worker').child({ workerId: config.workerId });
+  const keys = redisKeys(config.redisPrefix);
+  const redis = connectRedis(config.redisUrl, 'worker', logger);
+  const checkpoint = path.resolve(config.model);
+
+  const { manifest } = await loadManifest(checkpoint);
+  const now = Date.now();
+  // Published while the model loads, so the dashboard shows the worker in state "loading".
+  const registration = new WorkerRegistration({
+    redis,
+    keys,
+    logger,
+    ttlMs: config.recordTtlMs,
+    heartbeatMs: config.heartbeatMs,
+    initial: {
+      id: config.workerId,
+      model: manifest.name,
+      displayName: manifest.display_name ?? manifest.name,
+      architecture: manifest.architecture,
+      capabilities: capabilitiesOf({ architecture: manifest.architecture, grid: manifest.image.grid }),
+      checkpoint,
+      device: config.device,
+      executionProvider: 'loading',
+      dtype: config.dtype,
+      lrSize: manifest.image.lr_size,
+      hrSize: manifest.image.hr_size,
+      visualTokens: manifest.image.visual_tokens,
+      contextLength: manifest.context_length,
+      template: manifest.template,
+      state: 'loading',
+      inFlight: 0,
+      concurrency: config.concurrency,
+      jobsDone: 0,
+      jobsFailed: 0,
+      tokensPerSecond: null,
+      ttftMsMedian: null,
+      memoryRss: process.memoryUsage.rss(),
+      host: hostname(),
+      pid: process.pid,
+      startedAt: now,
+      heartbeatAt: now,
+    },
+  });
+  await registration.start();
+
+  let model;
+  try {
+    model = await loadModel(checkpoint, { device: config.device, dtype: config.dtype, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not load the checkpoint');
+    await registration.deregister().catch(() => undefined);
+    redis.disconnect();
+    process.exit(1);
+  }
+
+  const worker = new ModelWorker({
+    model,
+    redis,
+    connect: (role) => connectRedis(config.redisUrl, `worker-${role}`, logger),
+    keys,
+    logger,
+    workerId: config.workerId,
+    checkpoint,
+    displayName: manifest.display_name ?? manifest.name,
+    capabilities: capabilitiesOf({ architecture: manifest.architecture, grid: manifest.image.grid }),
+    concurrency: config.concurrency,
+    heartbeatMs: config.heartbeatMs,
+    recordTtlMs: config.recordTtlMs,
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
+    drainTimeoutMs: config.drainTimeoutMs,
+    streamTtlSeconds: config.streamTtlSeconds,
+    registration,
+    onExit: (reason) => void finish(reason),
+  });
+
+  let finishing = false;
+  const finish = async (reason: string): Promise<void> => {
+    if (finishing) return;
+    finishing = true;
+    logger.info({ reason }, 'stopping');
+    await worker.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+    await model.close().catch(() => undefined);
+    await redis.quit().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void finish('SIGTERM'));
+  process.on('SIGINT', () => void finish('SIGINT'));
+
+  await worker.start();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,280 @@
+import { hostname } from 'node:os';
+import { WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  adminCommandSchema,
+  queueNameForModel,
+  type AdminAction,
+  type Capability,
+  type JobResult,
+  type RedisKeys,
+  type WorkerRecord,
+  type WorkerState,
+} from '@mgm/protocol';
+import { runJob } from './job-runner.ts';
+import type { ServingModel } from './serving-model.ts';
+import { WorkerRegistration } from './worker-registration.ts';
+import { WorkerStats } from './worker-stats.ts';
+
+export interface ModelWorkerOptions {
+  model: ServingModel;
+  /** Commands, records and frames. */
+  redis: Redis;
+  /** Makes the extra connections BullMQ and the admin subscriber need (closed by `close`). */
+  connect: (role: 'bullmq' | 'admin') => Redis;
+  keys: RedisKeys;
+  logger: Logger;
+  workerId: string;
+  checkpoint: string;
+  displayName: string;
+  capabilities: Capability[];
+  concurrency: number;
+  heartbeatMs: number;
+  recordTtlMs: number;
+  /** BullMQ job lock: a worker that dies loses its job after this long. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** SIGTERM / drain: how long the in-flight jobs may run before they are handed back. */
+  drainTimeoutMs: number;
+  streamTtlSeconds: number;
+  /** A registration already published while the model loaded (state loading); made here when absent. */
+  registration?: WorkerRegistration;
+  /** Called once the worker has shut down after a drain or stop command. */
+  onExit?: (reason: 'drain' | 'stop') => void;
+}
+
+interface ActiveJob {
+  abort: AbortController;
+  handBack: boolean;
+}
+
+/**
+ * One checkpoint serving one BullMQ queue: registers and heartbeats its record, pulls jobs
+ * (competing with the other workers of the model), streams frames, obeys admin commands.
+ */
+export class ModelWorker {
+  readonly id: string;
+  readonly registration: WorkerRegistration;
+  private readonly stats = new WorkerStats();
+  private readonly active = new Map<string, ActiveJob>();
+  private bull: Worker | null = null;
+  private bullConnection: Redis | null = null;
+  private admin: Redis | null = null;
+  private state: WorkerState = 'loading';
+  private closing: Promise<void> | null = null;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ModelWorkerOptions) {
+    this.id = options.workerId;
+    this.logger = options.logger.child({ workerId: this.id, model: options.model.info.name });
+    this.registration = options.registration ?? new WorkerRegistration({
+      redis: options.redis,
+      keys: options.keys,
+      logger: this.logger,
+      ttlMs: options.recordTtlMs,
+      heartbeatMs: options.heartbeatMs,
+      initial: this.buildRecord('loading'),
+    });
+    this.registration.live = () => this.liveFields();
+  }
+
+  get currentState(): WorkerState {
+    return this.state;
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    if (!options.registration) await this.registration.start();
+    this.admin = options.connect('admin');
+    this.admin.on('message', (_channel: string, message: string) => this.onAdminMessage(message));
+    await this.admin.subscribe(options.keys.adminChannel);
+
+    this.bullConnection = options.connect('bullmq');
+    this.bull = new Worker(
+      queueNameForModel(options.model.info.name),
+      (job: Job, token?: string) => this.process(job, token),
+      {
+        connection: this.bullConnection,
+        prefix: options.keys.bullPrefix,
+        concurrency: options.concurrency,
+        lockDuration: options.lockDurationMs,
+        stalledInterval: options.stalledIntervalMs,
+        maxStalledCount: 1,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+      },
+    );
+    this.bull.on('error', (error) => this.logger.error({ err: error }, 'BullMQ worker error'));
+    await this.bull.waitUntilReady();
+    this.state = 'ready';
+    await this.registration.update({ ...this.buildRecord('ready'), startedAt: this.registration.current.startedAt });
+    this.logger.info({ queue: queueNameForModel(options.model.info.name), concurrency: options.concurrency }, 'worker ready');
+  }
+
+  /** Takes no new job; the in-flight ones finish. */
+  async pause(): Promise<void> {
+    if (this.state !== 'ready' || !this.bull) return;
+    await this.bull.pause(true);
+    this.state = 'paused';
+    await this.registration.update({ state: 'paused' });
+  }
+
+  async resume(): Promise<void> {
+    if (this.state !== 'paused' || !this.bull) return;
+    this.bull.resume();
+    this.state = 'ready';
+    await this.registration.update({ state: 'ready' });
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM, drain): takes no new job, lets the in-flight ones finish for up
+   * to drainTimeoutMs, hands back whatever still runs, then deregisters and closes.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown(this.options.drainTimeoutMs);
+    return this.closing;
+  }
+
+  /** Immediate shutdown (admin stop): hands the in-flight jobs back to the queue at once. */
+  stop(): Promise<void> {
+    this.closing ??= this.shutdown(0);
+    return this.closing;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    this.logger.info({ inFlight: this.active.size, timeoutMs }, 'shutting down');
+    this.state = 'draining';
+    await this.registration.update({ state: 'draining' }).catch(() => undefined);
+    const bull = this.bull;
+    if (bull) {
+      const closed = bull.close();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        closed.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut && this.active.size > 0) {
+        this.logger.warn({ inFlight: this.active.size }, 'handing the in-flight jobs back to the queue');
+        for (const job of this.active.values()) {
+          job.handBack = true;
+          job.abort.abort('hand back');
+        }
+      }
+      await closed;
+    }
+    await this.registration.deregister();
+    if (this.admin) {
+      await this.admin.quit().catch(() => undefined);
+    }
+    if (this.bullConnection) await this.bullConnection.quit().catch(() => undefined);
+    this.logger.info('worker closed');
+  }
+
+  private async process(job: Job, token?: string): Promise<JobResult | null> {
+    // BullMQ's pending blocking fetch can still deliver a job after pause(): give it straight back.
+    if (this.state === 'paused' || this.state === 'draining') {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    const active: ActiveJob = { abort: new AbortController(), handBack: false };
+    const key = String(job.id);
+    this.active.set(key, active);
+    void this.registration.update({}).catch(() => undefined);
+    try {
+      return await runJob(
+        {
+          redis: this.options.redis,
+          keys: this.options.keys,
+          model: this.options.model,
+          workerId: this.id,
+          stats: this.stats,
+          logger: this.logger,
+          streamTtlSeconds: this.options.streamTtlSeconds,
+        },
+        job,
+        token,
+        { signal: active.abort.signal, handBackRequested: () => active.handBack },
+      );
+    } finally {
+      this.active.delete(key);
+      void this.registration.update({}).catch(() => undefined);
+    }
+  }
+
+  private onAdminMessage(message: string): void {
+    let command;
+    try {
+      command = adminCommandSchema.parse(JSON.parse(message));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'ignoring an invalid admin command');
+      return;
+    }
+    if (command.workerId !== '*' && command.workerId !== this.id) return;
+    this.logger.info({ action: command.action, commandId: command.commandId }, 'admin command');
+    this.apply(command.action).catch((error: unknown) => this.logger.error({ err: error, action: command.action }, 'admin command failed'));
+  }
+
+  private async apply(action: AdminAction): Promise<void> {
+    switch (action) {
+      case 'pause':
+        return this.pause();
+      case 'resume':
+        return this.resume();
+      case 'drain':
+        await this.close();
+        return this.options.onExit?.('drain');
+      case 'stop':
+        await this.stop();
+        return this.options.onExit?.('stop');
+    }
+  }
+
+  private liveFields(): Partial<WorkerRecord> {
+    return {
+      state: this.state,
+      inFlight: this.active.size,
+      jobsDone: this.stats.jobsDone,
+      jobsFailed: this.stats.jobsFailed,
+      tokensPerSecond: this.stats.tokensPerSecond,
+      ttftMsMedian: this.stats.ttftMsMedian,
+    };
+  }
+
+  private buildRecord(state: WorkerState): WorkerRecord {
+    const { model, checkpoint, displayName, capabilities, concurrency } = this.options;
+    const info = model.info;
+    const now = Date.now();
+    return {
+      id: this.id,
+      model: info.name,
+      displayName,
+      architecture: info.architecture,
+      capabilities,
+      checkpoint,
+      device: info.device,
+      executionProvider: info.executionProvider,
+      dtype: info.dtype,
+      lrSize: info.lrSize,
+      hrSize: info.hrSize,
+      visualTokens: info.visualTokens,
+      contextLength: info.contextLength,
+      template: info.template,
+      state,
+      inFlight: this.active.size,
+      concurrency,
+      jobsDone: this.stats.jobsDone,
+      jobsFailed: this.stats.jobsFailed,
+      tokensPerSecond: this.stats.tokensPerSecond,
+      ttftMsMedian: this.stats.ttftMsMedian,
+      memoryRss: process.memoryUsage.rss(),
+      host: hostname(),
+      pid: process.pid,
+      startedAt: now,
+      heartbeatAt: now,
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * An ioredis connection for one role. `maxRetriesPerRequest: null` is what BullMQ requires and
+ * makes commands wait for a reconnect instead of failing while Redis restarts.
+ */
+export function connectRedis(url: string, role: string, logger: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, connectionName: role, lazyConnect: false });
+  let lastError = '';
+  redis.on('error', (error: Error) => {
+    if (error.message !== lastError) logger.warn({ role, err: error }, 'redis connection error');
+    lastError = error.message;
+  });
+  redis.on('ready', () => {
+    lastError = '';
+  });
+  return redis;
+}

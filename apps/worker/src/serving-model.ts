@@ -1,0 +1,43 @@
+import type { ChatMessage, ImageMode, SamplingParams } from '@mgm/protocol';
+
+/**
+ * What the worker needs from a loaded checkpoint: the subset of `@mgm/engine`'s MgmModel it
+ * calls. Declared here (structurally) so tests can inject a double and the worker never reaches
+ * into the engine's internals.
+ */
+export interface ServingModelInfo {
+  name: string;
+  architecture: 'mgm' | 'llava';
+  template: string;
+  device: string;
+  executionProvider: string;
+  dtype: string;
+  lrSize: number;
+  hrSize: number | null;
+  visualTokens: number;
+  contextLength: number;
+}
+
+export interface ServingGenerateInput {
+  messages: ChatMessage[];
+  image: Uint8Array | null;
+  imageMode: ImageMode;
+  params: SamplingParams;
+}
+
+export interface ServingGenerateResult {
+  text: string;
+  finishReason: string;
+  tokens: { prompt: number; visual: number; generated: number };
+  timingsMs: { preprocess: number; vision: number; prefill: number; ttft: number; decode: number; total: number };
+  tokensPerSecond: number;
+  error?: unknown;
+}
+
+export type ServingGeneration = AsyncIterable<string> & { result: Promise<ServingGenerateResult> };
+
+export interface ServingModel {
+  readonly info: ServingModelInfo;
+  generate(input: ServingGenerateInput, options: { signal: AbortSignal }): ServingGeneration;
+  close(): Promise<void>;
+}

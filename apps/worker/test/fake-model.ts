@@ -1,0 +1,110 @@
+import { MgmError } from '@mgm/protocol';
+import type {
+  ServingGenerateInput,
+  ServingGenerateResult,
+  ServingGeneration,
+  ServingModel,
+  ServingModelInfo,
+} from '../src/serving-model.ts';
+
+export interface FakeModelOptions {
+  name?: string;
+  /** Delay before each token, ms. */
+  tokenDelayMs?: number;
+  /** Turns the conversation into the answer; default: "answer to <question> [image <n> bytes]". */
+  answer?: (input: ServingGenerateInput) => string;
+  /** Prompts longer than this many characters fail with PROMPT_TOO_LONG. */
+  contextChars?: number;
+}
+
+/**
+ * A deterministic test double of `@mgm/engine`'s model: streams a known answer word by word at a
+ * chosen pace, honours the abort signal between tokens, and fails like the engine on a prompt
+ * too long. It lets serving tests run without a checkpoint.
+ */
+export class FakeModel implements ServingModel {
+  readonly info: ServingModelInfo;
+  readonly calls: ServingGenerateInput[] = [];
+  private readonly tokenDelayMs: number;
+  private readonly answer: (input: ServingGenerateInput) => string;
+  private readonly contextChars: number;
+
+  constructor(options: FakeModelOptions = {}) {
+    this.info = {
+      name: options.name ?? 'fake-tiny',
+      architecture: 'mgm',
+      template: 'vicuna_v1',
+      device: 'cpu',
+      executionProvider: 'CPUExecutionProvider',
+      dtype: 'fp32',
+      lrSize: 48,
+      hrSize: 192,
+      visualTokens: 36,
+      contextLength: 512,
+    };
+    this.tokenDelayMs = options.tokenDelayMs ?? 5;
+    this.contextChars = options.contextChars ?? 2000;
+    this.answer =
+      options.answer ??
+      ((input) => {
+        const question = input.messages.at(-1)?.content ?? '';
+        return `answer to ${question}${input.image ? ` [image ${input.image.length} bytes]` : ''}`;
+      });
+  }
+
+  generate(input: ServingGenerateInput, options: { signal: AbortSignal }): ServingGeneration {
+    this.calls.push(input);
+    const started = performance.now();
+    let resolveResult!: (result: ServingGenerateResult) => void;
+    let rejectResult!: (error: unknown) => void;
+    const result = new Promise<ServingGenerateResult>((resolve, reject) => {
+      resolveResult = resolve;
+      rejectResult = reject;
+    });
+    const promptChars = input.messages.reduce((n, m) => n + m.content.length, 0);
+    const pieces = this.answer(input).match(/\S+\s*/g) ?? [];
+    const pieceLimit = Math.min(pieces.length, input.params.maxNewTokens);
+    const delay = this.tokenDelayMs;
+    const contextChars = this.contextChars;
+    const visual = input.image ? this.info.visualTokens : 0;
+
+    async function* stream(): AsyncGenerator<string> {
+      if (promptChars > contextChars) {
+        const error = new MgmError('PROMPT_TOO_LONG', `the conversation is too long for this model (${promptChars} > ${contextChars} characters)`);
+        rejectResult(error);
+        throw error;
+      }
+      let text = '';
+      let generated = 0;
+      let ttft = 0;
+      let finishReason = pieceLimit < pieces.length ? 'length' : 'stop';
+      for (let i = 0; i < pieceLimit; i += 1) {
+        await sleep(delay);
+        if (options.signal.aborted) {
+          finishReason = 'abort';
+          break;
+        }
+        if (i === 0) ttft = performance.now() - started;
+        text += pieces[i];
+        generated += 1;
+        yield pieces[i]!;
+      }
+      const total = performance.now() - started;
+      const decode = Math.max(0, total - ttft);
+      resolveResult({
+        text,
+        finishReason,
+        tokens: { prompt: Math.ceil(promptChars / 4) + visual, visual, generated },
+        timingsMs: { preprocess: 0, vision: 0, prefill: ttft, ttft, decode, total },
+        tokensPerSecond: generated > 1 && decode > 0 ? ((generated - 1) * 1000) / decode : 0,
+      });
+    }
+    return Object.assign(stream(), { result });
+  }
+
+  async close(): Promise<void> {}
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

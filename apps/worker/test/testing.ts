@@ -1,0 +1,4 @@
+/** Test doubles and helpers other workspaces' tests use to run workers without a checkpoint. */
+export * from './fake-model.ts';
+export * from './start-test-worker.ts';
+export * from './redis-test-helpers.ts';
