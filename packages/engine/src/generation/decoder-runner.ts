@@ -1,0 +1,86 @@
+import * as ort from 'onnxruntime-node';
+import { layerName } from '../graph-contract.ts';
+import type { Manifest } from '../manifest.ts';
+
+type Session = Pick<ort.InferenceSession, 'run'>;
+
+/**
+ * embed.onnx + decoder.onnx with an explicit KV cache: a prefill over the spliced prompt, then
+ * one token per step, each step's present.* fed back as the next step's past_key_values.*.
+ * Buffers are allocated once per generation; a step allocates only onnxruntime's outputs.
+ */
+export class DecoderRunner {
+  private readonly hidden: number;
+  private readonly pastNames: string[] = [];
+  private readonly presentNames: string[] = [];
+  private readonly feeds: Record<string, ort.Tensor> = {};
+  private readonly mask: BigInt64Array;
+  private readonly stepId = new BigInt64Array(1);
+  private readonly stepPos = new BigInt64Array(1);
+  private readonly stepIdTensor: ort.Tensor;
+  private length = 0;
+
+  constructor(
+    private readonly embedSession: Session,
+    private readonly decoderSession: Session,
+    manifest: Manifest,
+    maxLength: number,
+  ) {
+    this.hidden = manifest.llm.hidden_size;
+    const kv = manifest.kv_cache;
+    for (let i = 0; i < manifest.llm.num_layers; i++) {
+      this.pastNames.push(layerName(kv.past_key, i), layerName(kv.past_value, i));
+      this.presentNames.push(layerName(kv.present_key, i), layerName(kv.present_value, i));
+    }
+    const empty = kv.dtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    const emptyDims = [1, manifest.llm.num_kv_heads, 0, manifest.llm.head_dim];
+    for (const name of this.pastNames) this.feeds[name] = new ort.Tensor(kv.dtype, empty, emptyDims);
+    this.mask = new BigInt64Array(maxLength).fill(1n);
+    this.stepIdTensor = new ort.Tensor('int64', this.stepId, [1, 1]);
+  }
+
+  /** Tokens in the KV cache. */
+  get cachedLength(): number {
+    return this.length;
+  }
+
+  /** Text ids → embeddings [ids.length, hidden] (row-major). */
+  async embed(ids: readonly number[]): Promise<Float32Array> {
+    if (ids.length === 0) return new Float32Array(0);
+    const input = new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]);
+    const out = await this.embedSession.run({ input_ids: input });
+    return (out.inputs_embeds as ort.Tensor).data as Float32Array;
+  }
+
+  /** Runs the prompt (already spliced embeddings, `n` rows); returns the last row of logits. */
+  async prefill(embeds: Float32Array, n: number): Promise<Float32Array> {
+    const positions = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) positions[i] = BigInt(i);
+    return this.run(new ort.Tensor('float32', embeds, [1, n, this.hidden]), positions, n);
+  }
+
+  /** Feeds one generated token; returns the next logits row. */
+  async step(tokenId: number): Promise<Float32Array> {
+    this.stepId[0] = BigInt(tokenId);
+    const out = await this.embedSession.run({ input_ids: this.stepIdTensor });
+    const embeds = out.inputs_embeds as ort.Tensor;
+    this.stepPos[0] = BigInt(this.length);
+    return this.run(embeds, this.stepPos, 1);
+  }
+
+  private async run(embeds: ort.Tensor, positions: BigInt64Array, n: number): Promise<Float32Array> {
+    const total = this.length + n;
+    const feeds = this.feeds;
+    feeds.inputs_embeds = embeds;
+    feeds.attention_mask = new ort.Tensor('int64', this.mask.subarray(0, total), [1, total]);
+    feeds.position_ids = new ort.Tensor('int64', positions, [1, n]);
+    const out = await this.decoderSession.run(feeds);
+    for (let i = 0; i < this.pastNames.length; i++) {
+      feeds[this.pastNames[i] as string] = out[this.presentNames[i] as string] as ort.Tensor;
+    }
+    this.length = total;
+    const logits = out.logits as ort.Tensor;
+    const vocab = logits.dims[2] as number;
+    return (logits.data as Float32Array).subarray((n - 1) * vocab, n * vocab);
+  }
+}

@@ -1,0 +1,16 @@
+export { loadModel, MgmModel } from './mgm-model.ts';
+export type { GenerateOptions, GenerateRequest, LoadModelOptions, ModelInfo } from './mgm-model.ts';
+export { GenerationStream } from './generation/generation-stream.ts';
+export type { GenerationResult, GenerationTimings } from './generation/generation-stream.ts';
+export type { FinishReason } from './generation/stopping-criteria.ts';
+export { loadManifest, manifestSchema, MANIFEST_FILE } from './manifest.ts';
+export type { LoadedManifest, Manifest } from './manifest.ts';
+export type { Dtype } from './sessions.ts';
+export { parseDevice } from './execution-provider.ts';
+export type { DecodedImageLike, ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
+export { MgmTokenizer } from './mgm-tokenizer.ts';
+export { CONVERSATION_TEMPLATES, TEMPLATE_NAMES } from './templates/conversation-templates.ts';
+export type { ConversationTemplate } from './templates/conversation-templates.ts';
+export { renderConversation, renderGenerationPrompt, getTemplate } from './templates/render-prompt.ts';
+export type { PromptMessage } from './templates/render-prompt.ts';
+export { tokenizePrompt } from './prompt-tokens.ts';

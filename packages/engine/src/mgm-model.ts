@@ -1,0 +1,186 @@
+import path from 'node:path';
+import {
+  type ChatMessage,
+  type ImageMode,
+  MgmError,
+  type SamplingParams,
+  conversationSchema,
+  imageModeSchema,
+  samplingParamsSchema,
+} from '@mgm/protocol';
+import { type Logger, pino } from 'pino';
+import { parseDevice } from './execution-provider.ts';
+import { GenerationStream } from './generation/generation-stream.ts';
+import type { ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
+import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts';
+import { MgmTokenizer } from './mgm-tokenizer.ts';
+import { type GenerationContext, runGeneration } from './run-generation.ts';
+import { type Dtype, type ModelSessions, assertFileExists, createSessions } from './sessions.ts';
+import { getTemplate } from './templates/render-prompt.ts';
+import { loadVision } from './vision-adapter.ts';
+
+export interface LoadModelOptions {
+  /** `cpu` (default), `cuda`, `cuda:N` or `webgpu`. */
+  device?: string;
+  /** Which graphs to load: `fp32` (default) or a variant the manifest lists. */
+  dtype?: Dtype;
+  logger?: Logger;
+  /** onnxruntime intra-op threads per session (its default: all cores). */
+  intraOpThreads?: number;
+  /** Image decoding + preprocessing; @mgm/vision by default. */
+  vision?: VisionApi;
+}
+
+export interface ModelInfo {
+  name: string;
+  displayName: string;
+  architecture: Manifest['architecture'];
+  template: string;
+  device: string;
+  executionProvider: string;
+  dtype: Dtype;
+  lrSize: number;
+  hrSize: number | null;
+  visualTokens: number;
+  contextLength: number;
+}
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  /** Encoded image bytes, a decoded image (@mgm/vision), or ready tensors; null for none. */
+  image?: ImageInput | null;
+  imageMode?: ImageMode;
+  params?: Partial<SamplingParams>;
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+}
+
+/** One loaded checkpoint: its sessions, tokenizer and template. Safe to generate concurrently. */
+export class MgmModel {
+  private closed = false;
+
+  constructor(
+    readonly manifest: Manifest,
+    readonly info: ModelInfo,
+    private readonly sessions: ModelSessions,
+    private readonly ctx: GenerationContext,
+  ) {}
+
+  /**
+   * Streams the answer to the last user message. Throws MgmError at once for an invalid
+   * request; errors before the first token (bad image, PROMPT_TOO_LONG) reject `result`.
+   */
+  generate(req: GenerateRequest, opts: GenerateOptions = {}): GenerationStream {
+    if (this.closed) throw new MgmError('WORKER_FAILED', `model ${this.info.name} is closed`);
+    const messages = conversationSchema.safeParse(req.messages);
+    if (!messages.success) throw badRequest('messages', messages.error.issues);
+    const params = samplingParamsSchema.safeParse(stripUndefined(req.params ?? {}));
+    if (!params.success) throw badRequest('params', params.error.issues);
+    const imageMode = req.imageMode === undefined ? undefined : imageModeSchema.safeParse(req.imageMode);
+    if (imageMode && !imageMode.success) throw badRequest('imageMode', imageMode.error.issues);
+
+    const controller = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+    const stream = new GenerationStream(controller);
+    void runGeneration(
+      this.ctx,
+      { messages: messages.data, image: req.image ?? null, imageMode: imageMode?.data, params: params.data, signal },
+      stream,
+    );
+    return stream;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.sessions.vision.release(), this.sessions.embed.release(), this.sessions.decoder.release()]);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function badRequest(field: string, issues: readonly { path: PropertyKey[]; message: string }[]): MgmError {
+  const text = issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return new MgmError('BAD_REQUEST', `invalid ${field}: ${text}`, { details: { field, issues } });
+}
+
+/** Loads a checkpoint folder (or its mgm.json): manifest, template, tokenizer, sessions. */
+export async function loadModel(dirOrManifestPath: string, opts: LoadModelOptions = {}): Promise<MgmModel> {
+  const loaded: LoadedManifest = await loadManifest(dirOrManifestPath);
+  const { manifest } = loaded;
+  const template = getTemplate(manifest.template);
+  const device = parseDevice(opts.device);
+  const dtype = opts.dtype ?? 'fp32';
+  const logger = (opts.logger ?? pino({ level: 'silent' })).child({ model: manifest.name });
+
+  const tokenizerFile = path.resolve(loaded.dir, manifest.files.tokenizer);
+  await assertFileExists(tokenizerFile, 'tokenizer');
+  const tokenizer = await MgmTokenizer.fromFile(tokenizerFile);
+  checkSpecialTokens(manifest, tokenizer);
+
+  const sessions = await createSessions(loaded, { device, dtype, logger, intraOpThreads: opts.intraOpThreads });
+
+  const st = manifest.special_tokens;
+  const stopTokenIds = new Set<number>([st.eos_id]);
+  for (const s of template.stopStrings) {
+    const id = tokenizer.tokenToId(s);
+    if (id !== undefined) stopTokenIds.add(id);
+  }
+  const hiddenIds = new Set<number>([st.bos_id, st.pad_id].filter((x): x is number => x !== undefined && !stopTokenIds.has(x)));
+  let vision: VisionApi | undefined;
+  let spec: unknown;
+  const ctx: GenerationContext = {
+    manifest,
+    sessions,
+    tokenizer,
+    stopStrings: template.stopStrings,
+    stopTokenIds,
+    hiddenIds,
+    prepareImage: async (image, mode): Promise<PreprocessedImage> => {
+      vision ??= opts.vision ?? (await loadVision());
+      spec ??= vision.parseSpec(manifest.image);
+      const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
+      return vision.preprocess(decoded, spec, mode);
+    },
+    logger,
+  };
+  const info: ModelInfo = {
+    name: manifest.name,
+    displayName: manifest.display_name ?? manifest.name,
+    architecture: manifest.architecture,
+    template: manifest.template,
+    device: device.device,
+    executionProvider: device.executionProvider,
+    dtype,
+    lrSize: manifest.image.lr_size,
+    hrSize: manifest.image.hr_size,
+    visualTokens: manifest.image.visual_tokens,
+    contextLength: manifest.context_length,
+  };
+  logger.info({ device: info.device, dtype, files: sessions.files }, 'model loaded');
+  return new MgmModel(manifest, info, sessions, ctx);
+}
+
+/** The manifest's special tokens must be what the tokenizer says they are. */
+function checkSpecialTokens(manifest: Manifest, tokenizer: MgmTokenizer): void {
+  const st = manifest.special_tokens;
+  const pairs: [string | undefined, number | undefined][] = [
+    [st.bos, st.bos_id],
+    [st.eos, st.eos_id],
+    [st.pad, st.pad_id],
+  ];
+  for (const [token, id] of pairs) {
+    if (token === undefined || id === undefined) continue;
+    const actual = tokenizer.tokenToId(token);
+    if (actual !== id) {
+      throw new MgmError(
+        'MANIFEST_INVALID',
+        `${manifest.name}: special token ${token} is id ${actual ?? 'absent'} in the tokenizer but ${id} in mgm.json`,
+      );
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { randomInt } from 'node:crypto';
+import { type ImageMode, MgmError, type SamplingParams } from '@mgm/protocol';
+import type { Logger } from 'pino';
+import { decodeLoop } from './generation/decode-loop.ts';
+import { DecoderRunner } from './generation/decoder-runner.ts';
+import type { GenerationResult, GenerationStream } from './generation/generation-stream.ts';
+import { IncrementalDetokenizer } from './generation/incremental-detokenizer.ts';
+import { StopStringFilter } from './generation/stop-string-filter.ts';
+import { StoppingCriteria } from './generation/stopping-criteria.ts';
+import { TokenSelector } from './generation/token-selector.ts';
+import { type ImageInput, type PreprocessedImage, assertImageTensors, encodeImage } from './image-input.ts';
+import type { Manifest } from './manifest.ts';
+import type { MgmTokenizer } from './mgm-tokenizer.ts';
+import { tokenizePrompt } from './prompt-tokens.ts';
+import type { ModelSessions } from './sessions.ts';
+import { type PromptMessage, renderGenerationPrompt } from './templates/render-prompt.ts';
+
+export interface GenerationContext {
+  manifest: Manifest;
+  sessions: ModelSessions;
+  tokenizer: MgmTokenizer;
+  stopStrings: readonly string[];
+  stopTokenIds: ReadonlySet<number>;
+  hiddenIds: ReadonlySet<number>;
+  prepareImage: (image: Exclude<ImageInput, PreprocessedImage>, mode: ImageMode | undefined) => Promise<PreprocessedImage>;
+  logger: Logger;
+}
+
+export interface GenerationJob {
+  messages: readonly PromptMessage[];
+  image: ImageInput | null;
+  imageMode?: ImageMode;
+  params: SamplingParams;
+  signal: AbortSignal;
+}
+
+const now = (): number => performance.now();
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+/** One generation from messages (+ image) to the stream's result. */
+export async function runGeneration(ctx: GenerationContext, job: GenerationJob, stream: GenerationStream): Promise<void> {
+  const t0 = now();
+  const { manifest } = ctx;
+  try {
+    const hasImage = job.image !== null;
+    const prompt = renderGenerationPrompt(manifest.template, job.messages, hasImage);
+    const tokens = tokenizePrompt(prompt, ctx.tokenizer, manifest.special_tokens);
+    const visual = hasImage ? manifest.image.visual_tokens : 0;
+    const promptLength = tokens.ids.length + visual;
+    const stopping = new StoppingCriteria({
+      stopTokenIds: ctx.stopTokenIds,
+      maxNewTokens: job.params.maxNewTokens,
+      contextLength: manifest.context_length,
+      promptLength,
+      signal: job.signal,
+    });
+    if (stopping.budget < 1) {
+      throw new MgmError(
+        'PROMPT_TOO_LONG',
+        `the prompt takes ${promptLength} tokens (${tokens.ids.length} text + ${visual} visual) of the ${manifest.context_length}-token context of ${manifest.name}: no room to answer. Shorten the conversation.`,
+        { details: { promptTokens: tokens.ids.length, visualTokens: visual, contextLength: manifest.context_length } },
+      );
+    }
+
+    let features: Float32Array | null = null;
+    let preprocessMs = 0;
+    let visionMs = 0;
+    if (job.image !== null) {
+      const tp = now();
+      const img = 'images' in job.image && job.image.images instanceof Float32Array
+        ? (job.image as PreprocessedImage)
+        : await ctx.prepareImage(job.image as Exclude<ImageInput, PreprocessedImage>, job.imageMode);
+      assertImageTensors(img, manifest);
+      const tv = now();
+      preprocessMs = tv - tp;
+      features = await encodeImage(ctx.sessions.vision, img, manifest);
+      visionMs = now() - tv;
+    }
+    if (job.signal.aborted) {
+      const t = now() - t0;
+      stream.end({
+        text: '',
+        finishReason: 'abort',
+        tokens: { prompt: tokens.ids.length, visual, generated: 0 },
+        timingsMs: { preprocess: round(preprocessMs), vision: round(visionMs), prefill: 0, ttft: 0, decode: 0, total: round(t) },
+        tokensPerSecond: 0,
+        outputIds: [],
+      });
+      return;
+    }
+
+    const tPrefill = now();
+    const runner = new DecoderRunner(ctx.sessions.embed, ctx.sessions.decoder, manifest, promptLength + stopping.budget);
+    const textEmbeds = await runner.embed(tokens.ids);
+    const embeds = splice(textEmbeds, features, tokens.imageAt, manifest.llm.hidden_size);
+    const firstLogits = await runner.prefill(embeds, promptLength);
+    const prefillMs = now() - tPrefill;
+
+    const selector = new TokenSelector(job.params, firstLogits.length, () => randomInt(0, 2 ** 32 - 1));
+    const loop = await decodeLoop(firstLogits, {
+      runner,
+      selector,
+      stopping,
+      detokenizer: new IncrementalDetokenizer(ctx.tokenizer),
+      stopStrings: new StopStringFilter(ctx.stopStrings),
+      hiddenIds: ctx.hiddenIds,
+      stream,
+      now,
+    });
+    const generated = loop.outputIds.length;
+    const first = Number.isNaN(loop.firstTokenAt) ? loop.endAt : loop.firstTokenAt;
+    const decodeMs = loop.endAt - first;
+    const result: GenerationResult = {
+      text: loop.text,
+      finishReason: loop.finishReason,
+      tokens: { prompt: tokens.ids.length, visual, generated },
+      timingsMs: {
+        preprocess: round(preprocessMs),
+        vision: round(visionMs),
+        prefill: round(prefillMs),
+        ttft: round(first - t0),
+        decode: round(decodeMs),
+        total: round(loop.endAt - t0),
+      },
+      tokensPerSecond: generated > 1 && decodeMs > 0 ? round(((generated - 1) * 1000) / decodeMs) : 0,
+      outputIds: loop.outputIds,
+    };
+    if (loop.error !== undefined) {
+      const e = loop.error;
+      result.error = e instanceof MgmError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+      ctx.logger.error({ err: e, generated }, 'generation failed after the first token');
+    }
+    ctx.logger.debug({ finishReason: result.finishReason, tokens: result.tokens, timingsMs: result.timingsMs }, 'generation done');
+    stream.end(result);
+  } catch (err) {
+    stream.fail(err instanceof MgmError ? err : new MgmError('INTERNAL', `generation failed: ${(err as Error)?.message ?? err}`, { cause: err }));
+  }
+}
+
+/** Text embeddings with the visual embeddings inserted before row `at` (MGM's splice). */
+export function splice(text: Float32Array, visual: Float32Array | null, at: number, hidden: number): Float32Array {
+  if (visual === null || at < 0) return text;
+  const out = new Float32Array(text.length + visual.length);
+  out.set(text.subarray(0, at * hidden), 0);
+  out.set(visual, at * hidden);
+  out.set(text.subarray(at * hidden), at * hidden + visual.length);
+  return out;
+}

@@ -1,0 +1,95 @@
+import { MgmError } from '@mgm/protocol';
+import { CONVERSATION_TEMPLATES, TEMPLATE_NAMES, type ConversationTemplate } from './conversation-templates.ts';
+
+export const IMAGE_PLACEHOLDER = '<image>';
+
+export interface PromptMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export function getTemplate(name: string): ConversationTemplate {
+  const t = CONVERSATION_TEMPLATES[name];
+  if (!t) {
+    throw new MgmError('TEMPLATE_UNKNOWN', `unknown chat template "${name}" (known: ${TEMPLATE_NAMES.join(', ')})`, {
+      details: { template: name, known: TEMPLATE_NAMES },
+    });
+  }
+  return t;
+}
+
+/** Python's str.strip() whitespace set, for the first message as MGM strips it. */
+function pyStrip(s: string): string {
+  return s.replace(/^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/gu, '');
+}
+
+/** Python's str.lstrip(chars): strips any of the characters, not the prefix. */
+function pyLstripChars(s: string, chars: string): string {
+  let i = 0;
+  while (i < s.length && chars.includes(s[i] as string)) i++;
+  return s.slice(i);
+}
+
+/**
+ * Renders a conversation as mgm/conversation.py `get_prompt()` does. `messages` alternate
+ * user/assistant starting with the user; `null` content is the open assistant turn of a
+ * generation prompt. With `hasImage`, the first message becomes `<image>\n` + its text with any
+ * placeholder removed and stripped (MGM's handling of an image-carrying first message).
+ */
+export function renderConversation(
+  template: ConversationTemplate,
+  messages: readonly { role: 'user' | 'assistant'; content: string | null }[],
+  hasImage: boolean,
+): string {
+  const msgs = messages.map((m) => ({ role: m.role === 'user' ? template.roles[0] : template.roles[1], text: m.content }));
+  if (hasImage && msgs[0] && msgs[0].text !== null) {
+    msgs[0] = { ...msgs[0], text: `${IMAGE_PLACEHOLDER}\n${pyStrip(msgs[0].text.replaceAll(IMAGE_PLACEHOLDER, ''))}` };
+  }
+  const { system, sep } = template;
+  const sep2 = template.sep2 ?? '';
+  const seps = [sep, sep2];
+  let ret = '';
+  switch (template.style) {
+    case 'TWO':
+      ret = system + seps[0];
+      msgs.forEach(({ role, text }, i) => {
+        ret += text ? `${role}: ${text}${seps[i % 2]}` : `${role}:`;
+      });
+      return ret;
+    case 'GEMMA':
+      ret = system + seps[0];
+      msgs.forEach(({ role, text }, i) => {
+        ret += text ? `<start_of_turn>${role}\n${text}<end_of_turn>\n${seps[i % 2]}` : `<start_of_turn>${role}\n`;
+      });
+      return ret;
+    case 'LLAMA_3':
+    case 'MPT':
+      ret = system + sep;
+      for (const { role, text } of msgs) ret += text ? role + text + sep : role;
+      return ret;
+    case 'LLAMA_2': {
+      const wrapSys = (m: string): string => (m.length > 0 ? `<<SYS>>\n${m}\n<</SYS>>\n\n` : m);
+      const wrapInst = (m: string): string => `[INST] ${m} [/INST]`;
+      msgs.forEach(({ text }, i) => {
+        if (!text) return;
+        const message = i === 0 ? wrapSys(system) + text : text;
+        ret += i % 2 === 0 ? sep + wrapInst(message) : ` ${message} ${sep2}`;
+      });
+      return pyLstripChars(ret, sep);
+    }
+  }
+}
+
+/**
+ * The generation prompt for a chat: the history (ending with the user's question) plus the
+ * assistant role with an empty message. Placeholders typed by the user are removed, so the
+ * only `<image>` in the prompt is the one MGM puts first when the conversation has an image.
+ */
+export function renderGenerationPrompt(templateName: string, messages: readonly PromptMessage[], hasImage: boolean): string {
+  const template = getTemplate(templateName);
+  const cleaned = messages.map((m, i) => ({
+    role: m.role,
+    content: i === 0 && hasImage ? m.content : m.content.replaceAll(IMAGE_PLACEHOLDER, ''),
+  }));
+  return renderConversation(template, [...cleaned, { role: 'assistant', content: null }], hasImage);
+}
