@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NextConfig } from 'next';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  devIndicators: false,
+  // The dev server blocks its own scripts and HMR for origins other than localhost unless listed.
+  allowedDevOrigins: ['127.0.0.1'],
+  // Workspace packages export their TypeScript source.
+  transpilePackages: ['@mgm/protocol'],
+  turbopack: { root: repoRoot },
+  outputFileTracingRoot: repoRoot,
+};
+
+export default nextConfig;

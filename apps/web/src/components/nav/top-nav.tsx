@@ -1,0 +1,40 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { LogoMark } from '@/components/ui/icons.tsx';
+import { isActiveNavItem, navItems } from './nav-items.ts';
+
+export function TopNav() {
+  const pathname = usePathname();
+  return (
+    <header className="z-30 shrink-0 border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex h-14 max-w-screen-2xl items-center gap-6 px-4 sm:px-6" aria-label="Main">
+        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-900">
+          <LogoMark className="size-7" />
+          <span>
+            MGM <span className="text-brand-600">Serve</span>
+          </span>
+        </Link>
+        <ul className="flex items-center gap-1 overflow-x-auto text-sm">
+          {navItems.map((item) => {
+            const active = isActiveNavItem(item, pathname);
+            return (
+              <li key={item.href}>
+                <Link
+                  href={item.href}
+                  aria-current={active ? 'page' : undefined}
+                  className={`rounded-md px-3 py-1.5 font-medium transition-colors ${
+                    active ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
+                  }`}
+                >
+                  {item.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,28 @@
+import type { ErrorCode } from '@mgm/protocol';
+
+/** A short title for an error code; the controller's message gives the detail. */
+export function errorTitle(code: ErrorCode): string {
+  switch (code) {
+    case 'NO_WORKER':
+      return 'No worker is serving this model';
+    case 'MODEL_NOT_FOUND':
+      return 'This model is not available';
+    case 'IMAGE_INVALID':
+    case 'IMAGE_TOO_LARGE':
+      return 'The image was rejected';
+    case 'IMAGE_NOT_FOUND':
+      return 'The image has expired; attach it again';
+    case 'PROMPT_TOO_LONG':
+      return 'The conversation is too long for this model';
+    case 'WORKER_FAILED':
+      return 'The worker failed';
+    case 'BAD_REQUEST':
+      return 'The request was not accepted';
+    case 'CANCELLED':
+      return 'Stopped';
+    case 'UNAUTHORIZED':
+      return 'Not authorised';
+    default:
+      return 'Something went wrong';
+  }
+}
