@@ -9,7 +9,7 @@ export interface PreprocessedImage {
   imagesDims: readonly number[];
   imagesAux: Float32Array | null;
   imagesAuxDims: readonly number[] | null;
-  timingsMs?: Record<string, number>;
+  timingsMs?: { total: number };
 }
 
 /** A decoded image as @mgm/vision's decodeImage() returns it (RGB, HWC). */

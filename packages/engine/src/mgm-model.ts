@@ -17,7 +17,7 @@ import { MgmTokenizer } from './mgm-tokenizer.ts';
 import { type GenerationContext, runGeneration } from './run-generation.ts';
 import { type Dtype, type ModelSessions, assertFileExists, createSessions } from './sessions.ts';
 import { getTemplate } from './templates/render-prompt.ts';
-import { loadVision } from './vision-adapter.ts';
+import { createVision } from './vision-adapter.ts';
 
 export interface LoadModelOptions {
   /** `cpu` (default), `cuda`, `cuda:N` or `webgpu`. */
@@ -122,6 +122,8 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
   const tokenizer = await MgmTokenizer.fromFile(tokenizerFile);
   checkSpecialTokens(manifest, tokenizer);
 
+  const vision = opts.vision ?? createVision();
+  const spec = vision.parseSpec(manifest.image);
   const sessions = await createSessions(loaded, { device, dtype, logger, intraOpThreads: opts.intraOpThreads });
 
   const st = manifest.special_tokens;
@@ -131,8 +133,6 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     if (id !== undefined) stopTokenIds.add(id);
   }
   const hiddenIds = new Set<number>([st.bos_id, st.pad_id].filter((x): x is number => x !== undefined && !stopTokenIds.has(x)));
-  let vision: VisionApi | undefined;
-  let spec: unknown;
   const ctx: GenerationContext = {
     manifest,
     sessions,
@@ -141,8 +141,6 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     stopTokenIds,
     hiddenIds,
     prepareImage: async (image, mode): Promise<PreprocessedImage> => {
-      vision ??= opts.vision ?? (await loadVision());
-      spec ??= vision.parseSpec(manifest.image);
       const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
       return vision.preprocess(decoded, spec, mode);
     },

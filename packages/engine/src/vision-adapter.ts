@@ -1,18 +1,24 @@
+import { MgmError } from '@mgm/protocol';
+import { type ImageSpec, Preprocessor, decodeImage, imageSpecSchema } from '@mgm/vision';
 import type { VisionApi } from './image-input.ts';
 
-interface VisionModule {
-  decodeImage(bytes: Uint8Array): Promise<never>;
-  imageSpecSchema: { parse(x: unknown): unknown };
-  preprocess(decoded: never, spec: never, mode?: never): Promise<never>;
-}
-
-/** @mgm/vision behind the engine's VisionApi. */
-export async function loadVision(): Promise<VisionApi> {
-  const specifier = '@mgm/vision';
-  const v = (await import(specifier)) as VisionModule;
+/**
+ * @mgm/vision behind the engine's VisionApi, with one Preprocessor (its WebAssembly kernels and
+ * memory) per loaded model. Image mode `default` means the checkpoint's own process_mode.
+ */
+export function createVision(): VisionApi {
+  const preprocessor = new Preprocessor();
   return {
-    decodeImage: (bytes) => v.decodeImage(bytes),
-    parseSpec: (image) => v.imageSpecSchema.parse(image),
-    preprocess: (decoded, spec, mode) => v.preprocess(decoded as never, spec as never, mode as never),
+    decodeImage: (bytes) => decodeImage(bytes),
+    parseSpec: (image) => {
+      const spec = imageSpecSchema.safeParse(image);
+      if (!spec.success) {
+        const why = spec.error.issues.map((i) => `image.${i.path.join('.')}: ${i.message}`).join('; ');
+        throw new MgmError('MANIFEST_INVALID', `the manifest's image block is not a valid image spec: ${why}`);
+      }
+      return spec.data;
+    },
+    preprocess: (decoded, spec, mode) =>
+      preprocessor.preprocess(decoded, spec as ImageSpec, mode === 'default' ? undefined : mode),
   };
 }
