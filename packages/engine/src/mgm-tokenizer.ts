@@ -38,10 +38,16 @@ export class MgmTokenizer {
     return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
-  /** Decodes ids to text, special tokens included as their text. */
-  decode(ids: readonly number[]): string {
+  /**
+   * Decodes ids to text. Special tokens are skipped, as MGM's worker decodes
+   * (skip_special_tokens=True); the engine recognises stop tokens by id before decoding.
+   */
+  decode(ids: readonly number[], opts: { skipSpecial?: boolean } = {}): string {
     if (ids.length === 0) return '';
-    return this.tokenizer.decode(ids as number[], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+    return this.tokenizer.decode(ids as number[], {
+      skip_special_tokens: opts.skipSpecial ?? true,
+      clean_up_tokenization_spaces: false,
+    });
   }
 
   tokenToId(token: string): number | undefined {
