@@ -12,7 +12,7 @@ const configSchema = z.object({
     .string({ error: 'give the checkpoint folder: --model models/mgm-tiny (or MGM_MODEL)' })
     .min(1, 'give the checkpoint folder: --model models/mgm-tiny (or MGM_MODEL)'),
   device: z.string().min(1).default('cpu'),
-  dtype: z.string().min(1).default('fp32'),
+  dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
   concurrency: intFrom(1).default(1),
   workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),

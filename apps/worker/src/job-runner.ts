@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import {
   MgmError,
   describeZodError,
+  errorCodeSchema,
   finishReasonSchema,
   isMgmError,
   jobPayloadSchema,
@@ -186,9 +187,9 @@ function toFinishReason(reason: string): FinishReason {
 function describeFailure(error: unknown): { code: ErrorCode; message: string } {
   if (isMgmError(error)) return { code: error.code, message: error.message };
   if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
-    const code = String((error as { code: unknown }).code);
-    const known = (['PROMPT_TOO_LONG', 'IMAGE_INVALID', 'IMAGE_TOO_LARGE', 'BAD_REQUEST'] as const).find((c) => c === code);
-    if (known) return { code: known, message: String((error as { message: unknown }).message) };
+    // The engine reports a failure after the first token as result.error = {code, message}.
+    const code = errorCodeSchema.safeParse((error as { code: unknown }).code);
+    if (code.success) return { code: code.data, message: String((error as { message: unknown }).message) };
   }
   return { code: 'WORKER_FAILED', message: 'the model failed while answering (the worker log has the details)' };
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { loadManifest, loadModel } from '@mgm/engine';
 import { isMgmError, redisKeys } from '@mgm/protocol';
@@ -7,7 +8,6 @@ import { createLogger } from './logger.ts';
 import { ModelWorker } from './model-worker.ts';
 import { connectRedis } from './redis-connection.ts';
 import { WorkerRegistration } from './worker-registration.ts';
-import { hostname } from 'node:os';
 
 async function main(): Promise<void> {
   let config;

@@ -2,3 +2,4 @@
 export * from './fake-model.ts';
 export * from './start-test-worker.ts';
 export * from './redis-test-helpers.ts';
+export * from './fake-worker-process-path.ts';

@@ -1,0 +1,86 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { RedisKeys } from '@mgm/protocol';
+import { FeedbackLog } from './feedback-log.ts';
+import { FrameRelay } from './frame-relay.ts';
+import { createHttpApi } from './http-api.ts';
+import { ImageStore, type NormalizeUpload } from './image-store.ts';
+import { JobDispatcher } from './job-dispatcher.ts';
+import { JobWatchdog } from './job-watchdog.ts';
+import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
+import { WorkerRegistry } from './worker-registry.ts';
+
+export interface ControllerOptions {
+  /** Commands connection. */
+  redis: Redis;
+  /** Makes the extra connections (frame relay, BullMQ queues and events); all closed by `close`. */
+  connect: (role: string) => Redis;
+  keys: RedisKeys;
+  logger: Logger;
+  normalizeUpload: NormalizeUpload;
+  dataDir: string;
+  imageTtlSeconds: number;
+  maxUploadBytes: number;
+  jobTtlSeconds: number;
+  watchdogIntervalMs: number;
+}
+
+export interface Controller {
+  readonly http: HttpServer;
+  readonly io: GatewayServer;
+  readonly registry: WorkerRegistry;
+  readonly dispatcher: JobDispatcher;
+  /** Listens; answers the bound port (port 0 picks a free one). */
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Builds the controller: HTTP API + socket.io gateway on one server, over Redis and BullMQ. */
+export async function createController(options: ControllerOptions): Promise<Controller> {
+  const { redis, keys, logger } = options;
+  const registry = new WorkerRegistry(redis, keys, logger);
+  const dispatcher = new JobDispatcher({ redis, connect: options.connect, keys, logger, jobTtlSeconds: options.jobTtlSeconds });
+  const relayConnection = options.connect('frame-relay');
+  const relay = new FrameRelay(relayConnection, redis, keys, logger.child({ component: 'relay' }));
+  await relay.start();
+  const watchdog = new JobWatchdog(relay, dispatcher, registry, logger.child({ component: 'watchdog' }), options.watchdogIntervalMs);
+  watchdog.start();
+
+  const http = createServer(
+    createHttpApi({
+      redis,
+      registry,
+      images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
+      feedback: new FeedbackLog(options.dataDir),
+      logger,
+      maxUploadBytes: options.maxUploadBytes,
+    }),
+  );
+  const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
+  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
+
+  return {
+    http,
+    io,
+    registry,
+    dispatcher,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          resolve((http.address() as AddressInfo).port);
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await watchdog.close();
+      await relay.close();
+      relayConnection.disconnect();
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { Redis } from 'ioredis';
+import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
+
+/**
+ * Appends a frame to a job's stream unless the stream already ended; returns its seq or -1.
+ * The controller writes the frames of jobs no worker can end (stopped before start, worker lost).
+ */
+export async function appendFrame(redis: Redis, streamKey: string, frame: UnsequencedFrame, ttlSeconds: number): Promise<number> {
+  const [type, body] = encodeFrame(frame);
+  return Number(await redis.eval(APPEND_FRAME_LUA, 1, streamKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds));
+}
+
+export function abortedEndFrame(enqueuedAt: number): UnsequencedFrame {
+  return {
+    type: 'end',
+    finishReason: 'abort',
+    tokens: { prompt: 0, visual: 0, generated: 0 },
+    timingsMs: { queue: Math.max(0, Date.now() - enqueuedAt), preprocess: 0, vision: 0, prefill: 0, ttft: 0, decode: 0, total: 0 },
+    tokensPerSecond: 0,
+    text: '',
+  };
+}

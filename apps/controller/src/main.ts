@@ -1,0 +1,50 @@
+import { ImageKernels, normalizeUpload } from '@mgm/vision';
+import { isMgmError, redisKeys } from '@mgm/protocol';
+import { createController } from './controller.ts';
+import { parseControllerConfig } from './env.ts';
+import { createLogger } from './logger.ts';
+import { connectRedis } from './redis-connection.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseControllerConfig(process.env);
+  } catch (error) {
+    console.error(isMgmError(error) ? error.message : error);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel, 'mgm-controller');
+  const redis = connectRedis(config.redisUrl, 'controller', logger);
+  const kernels = new ImageKernels();
+  const controller = await createController({
+    redis,
+    connect: (role) => connectRedis(config.redisUrl, `controller-${role}`, logger),
+    keys: redisKeys(config.redisPrefix),
+    logger,
+    normalizeUpload: (bytes) => normalizeUpload(bytes, { maxBytes: config.maxUploadBytes }, kernels),
+    dataDir: config.dataDir,
+    imageTtlSeconds: config.imageTtlSeconds,
+    maxUploadBytes: config.maxUploadBytes,
+    jobTtlSeconds: config.jobTtlSeconds,
+    watchdogIntervalMs: config.watchdogIntervalMs,
+  });
+  const port = await controller.listen(config.port, config.host);
+  logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await controller.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+    await redis.quit().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerRecord } from '@mgm/protocol';
+import { summarizeModels } from './model-summaries.ts';
+
+function record(id: string, model: string, state: WorkerRecord['state'], startedAt: number, displayName = model): WorkerRecord {
+  return {
+    id, model, displayName, architecture: 'mgm', capabilities: ['image'], checkpoint: `/m/${model}`, device: 'cpu',
+    executionProvider: 'CPUExecutionProvider', dtype: 'fp32', lrSize: 48, hrSize: 192, visualTokens: 36, contextLength: 512,
+    template: 'vicuna_v1', state, inFlight: 0, concurrency: 1, jobsDone: 0, jobsFailed: 0, tokensPerSecond: null,
+    ttftMsMedian: null, memoryRss: 1, host: 'h', pid: 1, startedAt, heartbeatAt: startedAt,
+  };
+}
+
+describe('summarizeModels', () => {
+  it('counts workers and ready workers per model, described by the newest worker', () => {
+    const summaries = summarizeModels([
+      record('b1', 'beta', 'paused', 1),
+      record('a1', 'alpha', 'ready', 1, 'Old Alpha'),
+      record('a2', 'alpha', 'loading', 5, 'New Alpha'),
+      record('a3', 'alpha', 'ready', 2, 'Old Alpha'),
+    ]);
+    expect(summaries.map((s) => [s.id, s.workers, s.ready, s.displayName])).toEqual([
+      ['alpha', 3, 2, 'New Alpha'],
+      ['beta', 1, 0, 'beta'],
+    ]);
+  });
+
+  it('is empty without workers', () => {
+    expect(summarizeModels([])).toEqual([]);
+  });
+});
