@@ -14,6 +14,10 @@ export function errorTitle(code: ErrorCode): string {
       return 'The image has expired; attach it again';
     case 'PROMPT_TOO_LONG':
       return 'The conversation is too long for this model';
+    case 'JOB_NOT_FOUND':
+      return 'This answer is no longer available';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'The request is too large';
     case 'WORKER_FAILED':
       return 'The worker failed';
     case 'BAD_REQUEST':

@@ -65,10 +65,11 @@ export function ChatView() {
   // Follow the streaming answer unless the reader scrolled up.
   const lastJob = conversation.turns.at(-1)?.jobId;
   const lastText = lastJob ? jobs[lastJob]?.text : undefined;
+  const lastStatus = lastJob ? jobs[lastJob]?.status : undefined;
   useEffect(() => {
     const element = scroller.current;
     if (element && stickToBottom.current && conversation.turns.length > 0) element.scrollTop = element.scrollHeight;
-  }, [conversation.turns.length, lastText, lastJob]);
+  }, [conversation.turns.length, lastText, lastJob, lastStatus]);
 
   const browse = useCallback(() => fileInput.current?.click(), []);
 

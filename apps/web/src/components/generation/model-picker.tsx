@@ -45,6 +45,7 @@ export function ModelPicker({ models, value, onChange, loading, error, label = '
         {models.map((model) => (
           <option key={model.id} value={model.id}>
             {model.displayName} — {model.id}
+            {model.ready === 0 ? ' (no ready worker)' : ''}
           </option>
         ))}
       </select>
