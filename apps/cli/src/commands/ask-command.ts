@@ -1,0 +1,45 @@
+import { decodeImage } from '@mgm/vision';
+import { type CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK } from '../cli-io.ts';
+import { commonOptions, imageMode, modelFlags, parseCommandArgs, readImageFile, samplingParams } from '../cli-options.ts';
+import { answerWriter, openModel } from '../model-session.ts';
+
+export const ASK_HELP = `mgm ask --model DIR [--image FILE] [flags] "question"
+  Streams the answer of one checkpoint to stdout.
+  --temperature 0.2  --top-p 0.7  --top-k 0  --repetition-penalty 1  --max-new-tokens 512  --seed N
+  --image-mode pad|crop|resize|default  --device cpu|cuda[:N]|webgpu  --dtype fp32|fp16|q8|q4
+  --threads N  --json (one JSON line: text, finish reason, token counts, timings)`;
+
+export async function askCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, commonOptions);
+  if (values.help) {
+    io.stdout.write(`${ASK_HELP}\n`);
+    return EXIT_OK;
+  }
+  const question = positionals.join(' ').trim();
+  if (question === '') throw new CliUsageError('ask needs a question, e.g. mgm ask --model models/mgm-tiny --image a.png "What colour is the circle?"');
+  const params = samplingParams(values);
+  const mode = imageMode(values);
+  const flags = await modelFlags(values);
+  const image = typeof values.image === 'string' ? await decodeImage(await readImageFile(values.image)) : null;
+
+  const model = await openModel(flags);
+  try {
+    const stream = model.generate({ messages: [{ role: 'user', content: question }], image, imageMode: mode, params });
+    const write = answerWriter((s) => io.stdout.write(s));
+    if (!values.json) for await (const delta of stream) write(delta);
+    const result = await stream.result;
+    if (values.json) {
+      const { outputIds: _ids, ...rest } = result;
+      io.stdout.write(`${JSON.stringify({ model: model.info.name, ...rest, text: result.text.trim() })}\n`);
+    } else {
+      io.stdout.write('\n');
+    }
+    if (result.finishReason === 'error') {
+      io.stderr.write(`mgm: generation failed: ${result.error?.message ?? 'unknown error'}\n`);
+      return EXIT_FAILURE;
+    }
+    return EXIT_OK;
+  } finally {
+    await model.close();
+  }
+}
