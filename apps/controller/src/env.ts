@@ -5,7 +5,7 @@ import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema } f
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
 const envSchema = z.object({
-  port: intFrom(0).max(65_535).default(8080),
+  port: intFrom(0).max(65_535).default(8780),
   host: z.string().min(1).default('127.0.0.1'),
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
@@ -19,7 +19,7 @@ const envSchema = z.object({
 export type ControllerConfig = z.infer<typeof envSchema>;
 
 /**
- * The controller's configuration, from the environment: CONTROLLER_PORT (8080), CONTROLLER_HOST
+ * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
  * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl), IMAGE_TTL_S
  * (86400), MAX_UPLOAD_BYTES (20 MiB), JOB_TTL_S (3600: how long a job's frames can be resumed),
  * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info).

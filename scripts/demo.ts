@@ -1,0 +1,51 @@
+/**
+ * `npm run demo`: Redis (REDIS_URL if it answers, else a private redis-server), the controller,
+ * one worker per shipped checkpoint and the web app; prints the URL; Ctrl-C stops everything.
+ * Env: REDIS_URL, REDIS_PREFIX, CONTROLLER_PORT (8780), WEB_PORT (3000), MGM_DEVICE (cpu),
+ * MGM_MODELS (comma-separated checkpoint folders), DATA_DIR (data), LOG_LEVEL (warn).
+ */
+import { defaultModels, startStack, StackError, type Stack } from './stack.ts';
+
+const env = process.env;
+let stack: Stack | null = null;
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    process.stdout.write('\n[demo] stopping...\n');
+    await stack?.stop();
+    process.stdout.write('[demo] stopped\n');
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  stack = await startStack({
+    controllerPort: env.CONTROLLER_PORT ? Number(env.CONTROLLER_PORT) : 8780,
+    webPort: env.WEB_PORT ? Number(env.WEB_PORT) : 3000,
+    models: env.MGM_MODELS ? env.MGM_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : defaultModels,
+    device: env.MGM_DEVICE ?? 'cpu',
+    dataDir: env.DATA_DIR,
+  });
+} catch (error) {
+  process.stderr.write(`\n[demo] ${error instanceof StackError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+const served = stack.workers.map((w) => w.id).join(', ') || 'none';
+process.stdout.write(
+  `\n  MGM Serve is running: open ${stack.webUrl}\n` +
+    `  controller ${stack.controllerUrl} · redis ${stack.privateRedis ? `${stack.redisUrl} (private)` : 'from REDIS_URL'} · workers: ${served}\n` +
+    `  Ctrl-C stops everything.\n\n`,
+);
+for (const child of stack.children) {
+  void child.exited.then((how) => {
+    if (stopping) return;
+    process.stderr.write(`[demo] ${child.name} exited (${how})\n`);
+    if (child.name === 'controller' || child.name === 'web' || child.name === 'redis') void stop(1);
+  });
+}

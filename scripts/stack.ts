@@ -1,0 +1,295 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild, type ManagedChild } from './child-process.ts';
+import { freePort, pingRedis, portIsFree } from './redis-probe.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const defaultModels = ['models/mgm-tiny', 'models/mgm-tiny-hd', 'models/llava-tiny'];
+
+export interface StackOptions {
+  /** Redis to use when it answers (default env REDIS_URL, else redis://127.0.0.1:6379); else a private redis-server. */
+  redisUrl?: string;
+  /** Always start a private redis-server (tests). */
+  privateRedis?: boolean;
+  /** Key prefix of this stack in Redis (default "mgm"); tests pass a unique one. */
+  redisPrefix?: string;
+  /** 0 picks a free port. */
+  controllerPort?: number;
+  /** 0 picks a free port; null runs no web app. */
+  webPort?: number | null;
+  /** Checkpoint folders, relative to the repo root or absolute; missing ones are skipped with a warning. */
+  models?: string[];
+  /** Worker device (cpu, cuda:N). */
+  device?: string;
+  dataDir?: string;
+  /** LOG_LEVEL of the children (default warn). */
+  logLevel?: string;
+  /** Build the web app first: when its build is missing or older than its sources (auto), always, or never. */
+  buildWeb?: 'auto' | 'always' | 'never';
+  /** Extra environment for every child. */
+  env?: Record<string, string>;
+  /** Where the children's output lines and the launcher's notes go. */
+  output?: (source: string, line: string) => void;
+  /** How long to wait for each part to come up. */
+  timeoutMs?: number;
+}
+
+export interface StackWorker {
+  id: string;
+  checkpoint: string;
+  pid: number | undefined;
+}
+
+export interface Stack {
+  redisUrl: string;
+  redisPrefix: string;
+  privateRedis: boolean;
+  controllerUrl: string;
+  /** The one URL a person opens (null without the web app). */
+  webUrl: string | null;
+  workers: StackWorker[];
+  skipped: Array<{ checkpoint: string; reason: string }>;
+  children: ManagedChild[];
+  /** Stops every process this stack started (workers first, Redis last). */
+  stop: () => Promise<void>;
+}
+
+export class StackError extends Error {}
+
+/**
+ * Starts MGM Serve: Redis (the given one if it answers, else a private redis-server), the
+ * controller, one worker per checkpoint folder, and the web app. Everything it starts is stopped
+ * by `stop`, and also when starting fails half-way.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const output = options.output ?? ((source, line) => process.stdout.write(`[${source}] ${line}\n`));
+  const note = (line: string) => output('demo', line);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const children: ManagedChild[] = [];
+  const stopAll = async () => {
+    const order = [...children].sort((a, b) => rank(a.name) - rank(b.name));
+    for (const group of [0, 1, 2, 3]) {
+      await Promise.all(order.filter((c) => rank(c.name) === group).map((c) => c.stop()));
+    }
+  };
+  try {
+    const redisPrefix = options.redisPrefix ?? process.env.REDIS_PREFIX ?? 'mgm';
+    const { redisUrl, privateRedis } = await resolveRedis(options, children, output);
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'warn',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...options.env,
+    };
+
+    const controllerPort = await pickPort(options.controllerPort ?? 8780, 'CONTROLLER_PORT', '127.0.0.1');
+    const controllerUrl = `http://127.0.0.1:${controllerPort}`;
+    const controller = startChild(
+      'controller',
+      process.execPath,
+      ['--import', 'tsx', 'apps/controller/src/main.ts'],
+      {
+        cwd: repoRoot,
+        env: { ...childEnv, CONTROLLER_PORT: String(controllerPort), CONTROLLER_HOST: '127.0.0.1', DATA_DIR: path.resolve(repoRoot, options.dataDir ?? 'data') },
+      },
+      output,
+    );
+    children.push(controller);
+    await waitUntil(async () => (await fetchStatus(`${controllerUrl}/healthz`)) === 200, controller, timeoutMs, 'the controller to answer');
+    note(`controller: ${controllerUrl}`);
+
+    const workers: StackWorker[] = [];
+    const skipped: Stack['skipped'] = [];
+    for (const folder of options.models ?? defaultModels) {
+      const checkpoint = path.resolve(repoRoot, folder);
+      if (!existsSync(path.join(checkpoint, 'mgm.json'))) {
+        const reason = `no checkpoint at ${folder} (no mgm.json) yet`;
+        skipped.push({ checkpoint: folder, reason });
+        note(`warning: skipping ${folder}: ${reason}`);
+        continue;
+      }
+      const id = `${path.basename(checkpoint)}-${Math.random().toString(36).slice(2, 8)}`;
+      const worker = startChild(
+        `worker:${path.basename(checkpoint)}`,
+        process.execPath,
+        ['--import', 'tsx', 'apps/worker/src/main.ts', '--model', checkpoint, '--device', options.device ?? 'cpu', '--id', id],
+        { cwd: repoRoot, env: childEnv },
+        output,
+      );
+      children.push(worker);
+      workers.push({ id, checkpoint, pid: worker.child.pid });
+    }
+    for (const worker of workers) {
+      const child = children.find((c) => c.child.pid === worker.pid)!;
+      await waitUntil(async () => (await workerState(controllerUrl, worker.id)) === 'ready', child, timeoutMs, `worker ${worker.id} to load its checkpoint`);
+      note(`worker ready: ${worker.id} (${path.relative(repoRoot, worker.checkpoint)})`);
+    }
+    if (workers.length === 0) note('warning: no checkpoint was found, so no model is served; see models/README.md');
+
+    let webUrl: string | null = null;
+    if (options.webPort !== null) {
+      await buildWeb(options.buildWeb ?? 'auto', childEnv, children, output, note);
+      const webPort = await pickPort(options.webPort ?? 3000, 'WEB_PORT', '0.0.0.0');
+      const web = startChild(
+        'web',
+        process.execPath,
+        ['--import', 'tsx', 'server.ts'],
+        {
+          cwd: path.join(repoRoot, 'apps/web'),
+          env: { ...childEnv, NODE_ENV: 'production', WEB_PORT: String(webPort), WEB_HOST: childEnv.WEB_HOST ?? '0.0.0.0', CONTROLLER_URL: controllerUrl },
+        },
+        output,
+      );
+      children.push(web);
+      webUrl = `http://localhost:${webPort}`;
+      await waitUntil(async () => (await fetchStatus(`http://127.0.0.1:${webPort}/`)) === 200, web, timeoutMs, 'the web app to answer');
+    }
+    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Stop order: workers (they finish or hand back their jobs), then web and controller, then Redis. */
+function rank(name: string): number {
+  if (name.startsWith('worker:')) return 0;
+  if (name === 'web') return 1;
+  if (name === 'controller') return 2;
+  return 3;
+}
+
+async function resolveRedis(
+  options: StackOptions,
+  children: ManagedChild[],
+  output: (source: string, line: string) => void,
+): Promise<{ redisUrl: string; privateRedis: boolean }> {
+  const wanted = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!options.privateRedis && (await pingRedis(wanted))) {
+    output('demo', `redis: using ${redact(wanted)}`);
+    return { redisUrl: wanted, privateRedis: false };
+  }
+  if (!options.privateRedis) output('demo', `redis: nothing answers at ${redact(wanted)}; starting a private redis-server`);
+  const port = await freePort();
+  const redis = startChild(
+    'redis',
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    { cwd: repoRoot },
+    (_source, line) => {
+      if (/error|warning/i.test(line)) output('redis', line);
+    },
+  );
+  children.push(redis);
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  const started = await Promise.race([
+    (async () => {
+      for (let i = 0; i < 100; i += 1) {
+        if (await pingRedis(redisUrl, 300)) return true;
+        if (redis.child.exitCode !== null) return false;
+        await sleep(100);
+      }
+      return false;
+    })(),
+    redis.exited.then(() => false),
+  ]);
+  if (!started) {
+    throw new StackError(
+      `Redis is needed and none could be started.\n` +
+        `  Nothing answers at ${redact(wanted)} (set REDIS_URL to point at a running Redis), and redis-server ${redis.tail().includes('could not start') ? 'is not installed' : 'failed to start'}.\n` +
+        `  Install it: Debian/Ubuntu \`sudo apt-get install redis-server\`, macOS \`brew install redis\`,\n` +
+        `  or run one with Docker: \`docker run -d -p 6379:6379 redis:7\`.`,
+    );
+  }
+  output('demo', `redis: private redis-server on ${redisUrl} (stopped with the demo)`);
+  return { redisUrl, privateRedis: true };
+}
+
+async function buildWeb(
+  mode: 'auto' | 'always' | 'never',
+  env: NodeJS.ProcessEnv,
+  children: ManagedChild[],
+  output: (source: string, line: string) => void,
+  note: (line: string) => void,
+): Promise<void> {
+  const webDir = path.join(repoRoot, 'apps/web');
+  if (!existsSync(path.join(webDir, 'package.json'))) throw new StackError('apps/web is missing: the web app cannot start');
+  if (mode === 'never' || (mode === 'auto' && !webBuildIsStale(webDir))) return;
+  note('building the web app (next build; the first time takes a minute or two)...');
+  const build = startChild('web-build', process.execPath, [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'build'], { cwd: webDir, env: { ...env, NODE_ENV: 'production' } }, output);
+  children.push(build);
+  const result = await build.exited;
+  children.splice(children.indexOf(build), 1);
+  if (result !== 'code 0') throw new StackError(`the web app build failed (${result}):\n${build.tail()}`);
+}
+
+/** True when .next/BUILD_ID is missing or older than a source file of the web app. */
+function webBuildIsStale(webDir: string): boolean {
+  const buildId = path.join(webDir, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }
+    return latest;
+  };
+  const sources = ['src', 'public'].map((d) => path.join(webDir, d)).filter(existsSync);
+  const files = ['next.config.ts', 'package.json', 'postcss.config.mjs'].map((f) => path.join(webDir, f)).filter(existsSync);
+  const latest = Math.max(...sources.map(newest), ...files.map((f) => statSync(f).mtimeMs));
+  return latest > built;
+}
+
+async function pickPort(port: number, variable: string, host: string): Promise<number> {
+  if (port === 0) return freePort();
+  if (!(await portIsFree(port, host))) {
+    throw new StackError(`port ${port} is already in use: stop what uses it or set ${variable} to another port`);
+  }
+  return port;
+}
+
+async function waitUntil(probe: () => Promise<boolean>, child: ManagedChild, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | null = null;
+  void child.exited.then((how) => {
+    exited = how;
+  });
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new StackError(`${child.name} exited (${exited}) while waiting for ${what}:\n${child.tail()}`);
+    if (await probe().catch(() => false)) return;
+    await sleep(150);
+  }
+  throw new StackError(`timed out after ${timeoutMs} ms waiting for ${what}:\n${child.tail()}`);
+}
+
+async function fetchStatus(url: string): Promise<number> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function workerState(controllerUrl: string, id: string): Promise<string | null> {
+  const res = await fetch(`${controllerUrl}/api/workers`, { signal: AbortSignal.timeout(2000) });
+  const body = (await res.json()) as { workers?: Array<{ id: string; state: string }> };
+  return body.workers?.find((w) => w.id === id)?.state ?? null;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
