@@ -1,8 +1,19 @@
-import ReactMarkdown from 'react-markdown';
+import type { ComponentPropsWithoutRef } from 'react';
+import ReactMarkdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 
-/** A model's answer as Markdown; raw HTML is not rendered and links/images are sanitised. */
+/** Links from a model's answer open elsewhere and carry no referrer. */
+function ExternalLink({ node: _node, ...props }: ComponentPropsWithoutRef<'a'> & { node?: unknown }) {
+  return <a {...props} target="_blank" rel="noopener noreferrer nofollow" />;
+}
+
+const components: Components = { a: ExternalLink };
+
+/**
+ * A model's answer as Markdown. Raw HTML is never rendered, the tree is sanitised, and images
+ * are dropped (an answer must not make the browser fetch remote URLs).
+ */
 export function MarkdownAnswer({ text, streaming = false }: { text: string; streaming?: boolean }) {
   return (
     <div
@@ -10,7 +21,7 @@ export function MarkdownAnswer({ text, streaming = false }: { text: string; stre
         streaming ? 'streaming-cursor' : ''
       }`}
     >
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeSanitize]}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeSanitize]} disallowedElements={['img']} unwrapDisallowed components={components}>
         {text}
       </ReactMarkdown>
     </div>
