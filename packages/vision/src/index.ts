@@ -1,0 +1,11 @@
+export * from './image-types.ts';
+export * from './decode-image.ts';
+export * from './normalize-upload.ts';
+export * from './mgm-downscale.ts';
+export * from './image-spec.ts';
+export * from './preprocess.ts';
+export * from './resample-coeffs.ts';
+export * from './resize-rgb.ts';
+export * from './torch-bilinear.ts';
+export * from './clip-geometry.ts';
+export { ImageKernels, type ResampleSource, type ResampleTarget } from './wasm-kernels.ts';
