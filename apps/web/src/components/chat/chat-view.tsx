@@ -125,7 +125,7 @@ export function ChatView() {
       <aside
         aria-label="Chat settings"
         className={`fixed inset-y-0 left-0 z-40 w-[min(22rem,88vw)] overflow-y-auto border-r border-slate-200 bg-white shadow-xl transition-transform scrollbar-thin lg:static lg:z-auto lg:w-80 lg:translate-x-0 lg:shadow-none xl:w-96 ${
-          drawerOpen ? 'translate-x-0' : '-translate-x-full'
+          drawerOpen ? 'translate-x-0' : 'invisible -translate-x-full lg:visible'
         }`}
       >
         <div className="flex items-center justify-between border-b border-slate-100 px-5 py-3 lg:hidden">
