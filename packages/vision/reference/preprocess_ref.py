@@ -13,6 +13,9 @@ Usage:
       prints {"width", "height"}
   preprocess_ref.py resize --image IMG --width W --height H [--filter bicubic] --out OUT.bin
       plain PIL Image.resize, raw RGB out
+  preprocess_ref.py batch --jobs JOBS.json
+      many of the above in one process: a JSON list of {"cmd": "preprocess" | "downscale" |
+      "resize" | "decode", ...keyword arguments of run_<cmd>}; prints the results as a JSON list
   preprocess_ref.py bench --image IMG --spec SPEC.json [--mode pad] [--runs 20]
       median wall and CPU milliseconds of the in-process steps (image already decoded), as JSON
 """
@@ -135,28 +138,62 @@ def mgm_downscale(img, max_len=1344, min_len=672):
     return img.resize((width, height), resample=Image.BICUBIC)
 
 
-def cmd_preprocess(args):
-    spec = json.load(open(args.spec))
-    u8, images, aux = preprocess(load_rgb(args.image), spec, args.mode)
-    os.makedirs(args.out, exist_ok=True)
-    u8.tofile(os.path.join(args.out, 'hr_u8.bin'))
-    images.astype(np.float32).tofile(os.path.join(args.out, 'images.f32'))
+def run_preprocess(image, spec, mode, out):
+    spec = json.load(open(spec)) if isinstance(spec, str) else spec
+    u8, images, aux = preprocess(load_rgb(image), spec, mode)
+    os.makedirs(out, exist_ok=True)
+    u8.tofile(os.path.join(out, 'hr_u8.bin'))
+    images.astype(np.float32).tofile(os.path.join(out, 'images.f32'))
     meta = {'hr_u8': list(u8.shape), 'images': list(images.shape), 'images_aux': None}
     if aux is not None:
-        aux.astype(np.float32).tofile(os.path.join(args.out, 'images_aux.f32'))
+        aux.astype(np.float32).tofile(os.path.join(out, 'images_aux.f32'))
         meta['images_aux'] = list(aux.shape)
-    json.dump(meta, open(os.path.join(args.out, 'meta.json'), 'w'))
+    json.dump(meta, open(os.path.join(out, 'meta.json'), 'w'))
+    return meta
+
+
+def run_downscale(image, out):
+    img = mgm_downscale(load_rgb(image))
+    np.asarray(img).tofile(out)
+    return {'width': img.size[0], 'height': img.size[1]}
+
+
+def run_resize(image, width, height, out, filter='bicubic'):
+    img = load_rgb(image).resize((width, height), resample=FILTERS[filter], reducing_gap=None)
+    np.asarray(img).tofile(out)
+    return {'width': width, 'height': height}
+
+
+def run_decode(image, out):
+    img = load_rgb(image)
+    np.asarray(img).tofile(out)
+    return {'width': img.size[0], 'height': img.size[1]}
+
+
+RUNNERS = {'preprocess': run_preprocess, 'downscale': run_downscale, 'resize': run_resize, 'decode': run_decode}
+
+
+def cmd_preprocess(args):
+    print(json.dumps(run_preprocess(args.image, args.spec, args.mode, args.out)))
 
 
 def cmd_downscale(args):
-    out = mgm_downscale(load_rgb(args.image))
-    np.asarray(out).tofile(args.out)
-    print(json.dumps({'width': out.size[0], 'height': out.size[1]}))
+    print(json.dumps(run_downscale(args.image, args.out)))
 
 
 def cmd_resize(args):
-    out = load_rgb(args.image).resize((args.width, args.height), resample=FILTERS[args.filter], reducing_gap=None)
-    np.asarray(out).tofile(args.out)
+    print(json.dumps(run_resize(args.image, args.width, args.height, args.out, args.filter)))
+
+
+def cmd_batch(args):
+    """Runs a JSON list of jobs ({"cmd": "preprocess" | "downscale" | "resize" | "decode", ...the
+    keyword arguments of run_<cmd>}) in one process; prints the list of results as JSON."""
+    jobs = json.load(open(args.jobs))
+    results = []
+    for job in jobs:
+        job = dict(job)
+        results.append(RUNNERS[job.pop('cmd')](**job))
+    print(json.dumps(results))
 
 
 def cmd_bench(args):
@@ -202,6 +239,9 @@ def main(argv):
     b.add_argument('--mode', default='pad', choices=['pad', 'crop', 'resize', 'default'])
     b.add_argument('--runs', type=int, default=20)
     b.set_defaults(fn=cmd_bench)
+    j = sub.add_parser('batch')
+    j.add_argument('--jobs', required=True)
+    j.set_defaults(fn=cmd_batch)
     args = p.parse_args(argv)
     args.fn(args)
 
