@@ -1,8 +1,10 @@
 /**
  * The chat page in a real browser against the real stack (scripts/stack.ts): Redis with a key
- * prefix of its own, the controller, one mgm-tiny worker and the production web app, on free
+ * prefix of its own, the controller, one worker (mgm-tiny by default) and the production web app, on free
  * ports. Uploads a shipped test image, asks its test-set question with greedy decoding, and
- * expects the test set's answer to stream in; then records a 👍 and finds it in the log.
+ * expects the test set's answer to stream in (a question that PyTorch's greedy reference answers
+ * right, so a wrong answer is a fault of the serving path); then records a 👍 and finds it in
+ * the feedback log.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,11 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../../scripts/stack.ts';
 import { launchChromium } from './browser.ts';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
-import { normalizeAnswer, readTestSet, testImagePath } from './test-set.ts';
+import { normalizeAnswer, pickModelAndRow, readTestSet, testImagePath } from './test-set.ts';
 
-const MODEL = 'mgm-tiny';
-/** A text-reading question: the answer is a 3-digit code that only the image gives. */
-const TEST_ID = process.env.WEB_TEST_ROW ?? '0008-0';
+/**
+ * WEB_TEST_MODEL / WEB_TEST_ROW choose the model and the test row; by default the first shipped
+ * checkpoint with a question it answers right, text reading first.
+ */
+const { model: MODEL, row: ROW } = process.env.WEB_TEST_ROW
+  ? { model: process.env.WEB_TEST_MODEL ?? 'mgm-tiny', row: readTestSet().find((candidate) => candidate.id === process.env.WEB_TEST_ROW) }
+  : pickModelAndRow(process.env.WEB_TEST_MODEL ? [process.env.WEB_TEST_MODEL] : ['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny']);
 
 const prefix = `test-web-chat-${randomBytes(4).toString('hex')}`;
 const log: string[] = [];
@@ -53,8 +59,8 @@ afterAll(async () => {
 describe('chat page on the real stack', () => {
   it('streams the right answer to a test-set question about an uploaded test image, and records a vote', async () => {
     expect(stack?.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack?.skipped)}`).toEqual([MODEL]);
-    const row = readTestSet().find((candidate) => candidate.id === TEST_ID);
-    if (!row || !stack?.webUrl || !browser) throw new Error(`test row ${TEST_ID} is not in models/eval/test.jsonl, or the stack has no web app`);
+    const row = ROW;
+    if (!row || !stack?.webUrl || !browser) throw new Error(`no test row ${process.env.WEB_TEST_ROW}, or the stack has no web app`);
     expect(row.history).toEqual([]);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
