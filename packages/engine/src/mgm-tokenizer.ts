@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MgmError } from '@mgm/protocol';
+import { byteLevelTokenBytes } from './byte-level-tokens.ts';
 
 /**
  * The checkpoint's tokenizer.json through @huggingface/tokenizers. Added tokens (`</s>`,
@@ -9,11 +10,14 @@ import { MgmError } from '@mgm/protocol';
  */
 export class MgmTokenizer {
   readonly vocabSize: number;
+  /** Each token's UTF-8 bytes, for plain ByteLevel tokenizers; null otherwise. */
+  readonly tokenBytes: ((id: number) => Uint8Array) | null;
   private readonly tokenizer: Tokenizer;
 
   constructor(tokenizerJson: unknown) {
     this.tokenizer = new Tokenizer(tokenizerJson as object, { clean_up_tokenization_spaces: false });
     this.vocabSize = this.tokenizer.get_vocab(true).size;
+    this.tokenBytes = byteLevelTokenBytes(tokenizerJson);
   }
 
   static async fromFile(file: string): Promise<MgmTokenizer> {

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type MgmModel, MgmTokenizer, loadModel, renderGenerationPrompt, tokenizePrompt } from '../src/index.ts';
+
+const MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+const EVAL = path.join(MODELS, 'eval');
+const REFERENCE = path.join(EVAL, 'greedy-reference.jsonl');
+const IMAGE_TOKEN_INDEX = -200;
+
+const messageSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
+const recordSchema = z
+  .object({
+    model: z.string(),
+    image: z.string(),
+    messages: z.array(messageSchema).optional(),
+    question: z.string().optional(),
+    history: z.array(z.object({ question: z.string(), answer: z.string() })).optional(),
+    prompt_ids: z.array(z.number().int()).optional(),
+    output_ids: z.array(z.number().int()).min(1),
+    output_text: z.string().optional(),
+  })
+  .loose();
+type ReferenceRecord = z.infer<typeof recordSchema>;
+
+/** The conversation of a record: `messages`, or tools/mgm-tiny's history + question. */
+function conversation(r: ReferenceRecord): { role: 'user' | 'assistant'; content: string }[] {
+  if (r.messages) return r.messages;
+  const out: { role: 'user' | 'assistant'; content: string }[] = [];
+  for (const h of r.history ?? []) out.push({ role: 'user', content: h.question }, { role: 'assistant', content: h.answer });
+  if (r.question === undefined) throw new Error('reference record has neither messages nor question');
+  out.push({ role: 'user', content: r.question });
+  return out;
+}
+
+const present = existsSync(REFERENCE);
+const records: ReferenceRecord[] = present
+  ? readFileSync(REFERENCE, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => recordSchema.parse(JSON.parse(l)))
+  : [];
+
+describe('PyTorch greedy reference (models/eval/greedy-reference.jsonl), full TypeScript pipeline', () => {
+  if (!present) it.skip('models/eval/greedy-reference.jsonl is absent: nothing to compare with yet', () => {});
+
+  const models = new Map<string, Promise<MgmModel>>();
+  const modelFor = (name: string): Promise<MgmModel> => {
+    let m = models.get(name);
+    if (!m) {
+      m = loadModel(path.join(MODELS, name));
+      models.set(name, m);
+    }
+    return m;
+  };
+  afterAll(async () => {
+    for (const m of models.values()) await (await m).close();
+  });
+
+  if (present) it('covers every shipped checkpoint', () => {
+    expect(records.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(records.map((r) => r.model))).toEqual(new Set(['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny']));
+  });
+
+  it.runIf(present).each(records.map((r, i) => [i, r.model, r] as const))(
+    'record %i (%s): same prompt ids and same greedy output ids',
+    async (_i, name, r) => {
+      const model = await modelFor(name);
+      const messages = conversation(r);
+      if (r.prompt_ids) {
+        const tokenizer = await MgmTokenizer.fromFile(path.join(MODELS, name, model.manifest.files.tokenizer));
+        const tokens = tokenizePrompt(renderGenerationPrompt(model.manifest.template, messages, true), tokenizer, model.manifest.special_tokens);
+        const withImage = [...tokens.ids.slice(0, tokens.imageAt), IMAGE_TOKEN_INDEX, ...tokens.ids.slice(tokens.imageAt)];
+        expect(withImage).toEqual(r.prompt_ids);
+      }
+      const image = new Uint8Array(await readFile(path.join(EVAL, r.image)));
+      const result = await model.generate({
+        messages,
+        image,
+        params: { temperature: 0, maxNewTokens: r.output_ids.length },
+      }).result;
+      expect(result.outputIds).toEqual(r.output_ids);
+      if (r.output_text !== undefined) expect(result.text.trim()).toBe(r.output_text.trim());
+    },
+  );
+});
