@@ -44,7 +44,9 @@ export function ChatView() {
     const current = settings.model;
     const known = models.some((model) => model.id === current);
     if (current === null || (!known && conversation.turns.length === 0)) {
-      const preferred = models.find((model) => model.ready > 0) ?? models[0];
+      // MGM (LR + HR mining) first: it is what the product is about; then anything with a ready worker.
+      const preferred =
+        models.find((model) => model.ready > 0 && model.architecture === 'mgm') ?? models.find((model) => model.ready > 0) ?? models[0];
       if (preferred) setSettings((previous) => ({ ...previous, model: preferred.id }));
     }
   }, [models, settings.model, conversation.turns.length, setSettings]);
