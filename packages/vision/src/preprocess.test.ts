@@ -179,4 +179,15 @@ describe('ImageKernels', () => {
     const photo = photoLikePixels(33, 21, 8);
     expect(k.resize({ image: photo }, { width: 33, height: 21, filter: 'bicubic' }).data).toEqual(photo.data);
   });
+
+  it('gives memory back after a call that grew it past retainBytes', () => {
+    const small = new ImageKernels(4 * 1024 * 1024);
+    const idle = small.memoryBytes;
+    const out = small.resize({ image: photoLikePixels(1200, 900, 3) }, { width: 600, height: 450, filter: 'bicubic' });
+    expect(out.data.length).toBe(600 * 450 * 3);
+    expect(small.memoryBytes).toBe(idle);
+    const keeps = new ImageKernels();
+    keeps.resize({ image: photoLikePixels(1200, 900, 3) }, { width: 600, height: 450, filter: 'bicubic' });
+    expect(keeps.memoryBytes).toBeGreaterThan(3 * 1024 * 1024);
+  });
 });

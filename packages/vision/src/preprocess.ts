@@ -57,6 +57,7 @@ export class Preprocessor {
     }
     const images = k.read(views);
     const imagesAux = spec.hr_size !== null ? k.read(hr) : null;
+    k.reset();
     const t2 = performance.now();
     return {
       images,

@@ -55,26 +55,45 @@ const align = (n: number): number => (n + 15) & ~15;
  * synchronous); keep one per worker so the memory is allocated once.
  */
 export class ImageKernels {
-  private readonly k: KernelExports;
-  private readonly base: number;
+  private readonly module: object;
+  private k: KernelExports;
+  private base: number;
   private top: number;
 
-  constructor() {
-    const module = new wasm.Module(Buffer.from(kernelsWasmBase64, 'base64'));
-    this.k = new wasm.Instance(module, {}).exports as KernelExports;
+  /**
+   * @param retainBytes memory kept between calls: WebAssembly memory cannot shrink, so after a
+   *   call that grew it beyond this (a huge upload), `reset()` starts over with a fresh instance.
+   *   The default holds MGM-HD preprocessing (HR 1536, about 60 MB).
+   */
+  constructor(private readonly retainBytes = 128 * 1024 * 1024) {
+    this.module = new wasm.Module(Buffer.from(kernelsWasmBase64, 'base64'));
+    this.k = this.instantiate();
     this.base = align(this.k.heapBase());
     this.top = this.base;
   }
 
+  private instantiate(): KernelExports {
+    return new wasm.Instance(this.module, {}).exports as KernelExports;
+  }
+
+  /** Frees every buffer (the memory is reused by the next operation). */
   reset(): void {
+    if (this.k.memory.buffer.byteLength > this.retainBytes) this.k = this.instantiate();
     this.top = this.base;
+  }
+
+  /** Bytes of WebAssembly memory held now. */
+  get memoryBytes(): number {
+    return this.k.memory.buffer.byteLength;
   }
 
   /** Pillow-exact resize (+ crop) of 8-bit RGB, copied out. */
   resize(source: ResampleSource, target: ResampleTarget): RgbImage {
     this.reset();
     const r = this.resample(source, target);
-    return { data: new Uint8Array(this.k.memory.buffer, r.ptr, r.width * r.height * 3).slice(), width: r.width, height: r.height };
+    const data = new Uint8Array(this.k.memory.buffer, r.ptr, r.width * r.height * 3).slice();
+    this.reset();
+    return { data, width: r.width, height: r.height };
   }
 
   /**
