@@ -64,19 +64,22 @@ export class JobDispatcher {
   async enqueue(payload: JobPayload): Promise<void> {
     const { redis, keys, jobTtlSeconds } = this.options;
     const meta: JobMeta = { jobId: payload.jobId, requestId: payload.requestId, model: payload.model, enqueuedAt: payload.enqueuedAt };
-    await redis
-      .multi()
-      .set(keys.jobMeta(payload.jobId), JSON.stringify(meta), 'EX', jobTtlSeconds)
-      .sadd(keys.requestJobs(payload.requestId), payload.jobId)
-      .expire(keys.requestJobs(payload.requestId), jobTtlSeconds)
-      .exec();
     await this.watch(payload.model);
-    await this.queue(payload.model).add('generate', payload, {
-      jobId: payload.jobId,
-      attempts: 1,
-      removeOnComplete: { age: jobTtlSeconds, count: 1000 },
-      removeOnFail: { age: 24 * 3600, count: 1000 },
-    });
+    // Independent writes, sent together: the meta is there long before any worker could need it.
+    await Promise.all([
+      redis
+        .multi()
+        .set(keys.jobMeta(payload.jobId), JSON.stringify(meta), 'EX', jobTtlSeconds)
+        .sadd(keys.requestJobs(payload.requestId), payload.jobId)
+        .expire(keys.requestJobs(payload.requestId), jobTtlSeconds)
+        .exec(),
+      this.queue(payload.model).add('generate', payload, {
+        jobId: payload.jobId,
+        attempts: 1,
+        removeOnComplete: { age: jobTtlSeconds, count: 1000 },
+        removeOnFail: { age: 24 * 3600, count: 1000 },
+      }),
+    ]);
   }
 
   async meta(jobId: string): Promise<JobMeta | null> {

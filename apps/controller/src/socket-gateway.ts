@@ -123,7 +123,11 @@ async function handleGenerate(
     throw new MgmError('BAD_REQUEST', `a connection can follow at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} answers at once`);
   }
 
-  const workers = await deps.registry.list();
+  const imageId = request.imageId ?? null;
+  const [workers, imageStored] = await Promise.all([
+    deps.registry.list(),
+    imageId === null ? Promise.resolve(1) : deps.redis.exists(deps.keys.image(imageId)),
+  ]);
   for (const model of request.models) {
     const hosting = workers.filter((w) => w.model === model);
     if (hosting.length === 0) {
@@ -137,22 +141,17 @@ async function handleGenerate(
       throw new MgmError('NO_WORKER', `every worker of "${model}" is ${hosting.map((w) => w.state).join(' or ')} right now; try again shortly`);
     }
   }
-  const imageId = request.imageId ?? null;
-  if (imageId !== null && (await deps.redis.exists(deps.keys.image(imageId))) === 0) {
+  if (imageStored === 0) {
     throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
   }
 
   const requestId = randomUUID();
   const enqueuedAt = Date.now();
   const metas: JobMeta[] = request.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt }));
-  for (const meta of metas) {
-    await deps.dispatcher.enqueue({
-      ...meta,
-      messages: request.messages,
-      imageId,
-      imageMode: request.imageMode,
-      params: request.params,
-    });
-  }
+  await Promise.all(
+    metas.map((meta) =>
+      deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params }),
+    ),
+  );
   return { response: { ok: true, requestId, jobs: metas.map(({ jobId, model }) => ({ jobId, model })) }, metas };
 }

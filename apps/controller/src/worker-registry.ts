@@ -3,6 +3,15 @@ import type { Logger } from 'pino';
 import { workerRecordSchema, type ModelSummary, type RedisKeys, type WorkerRecord } from '@mgm/protocol';
 import { summarizeModels } from './model-summaries.ts';
 
+const LIST_WORKERS_LUA = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local values = {}
+for i, id in ipairs(ids) do
+  values[i] = redis.call('GET', ARGV[1] .. id)
+end
+return {ids, values}
+`;
+
 /**
  * Reads the live workers from Redis. A worker is live while its record exists (the record
  * expires when heartbeats stop); ids left in the index after their record expired are pruned.
@@ -16,9 +25,9 @@ export class WorkerRegistry {
   ) {}
 
   async list(): Promise<WorkerRecord[]> {
-    const ids = await this.redis.zrange(this.keys.workers, 0, -1);
+    // One round trip: the index and every record it names.
+    const [ids, raws] = (await this.redis.eval(LIST_WORKERS_LUA, 1, this.keys.workers, this.keys.worker(''))) as [string[], (string | null)[]];
     if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.worker(id)));
     const records: WorkerRecord[] = [];
     const dead: string[] = [];
     raws.forEach((raw, index) => {

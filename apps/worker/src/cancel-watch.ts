@@ -14,11 +14,6 @@ export class CancelWatch {
     private readonly onCancel: () => void,
   ) {}
 
-  async check(): Promise<boolean> {
-    if (!this.cancelled && (await this.redis.exists(this.key)) === 1) this.cancel();
-    return this.cancelled;
-  }
-
   poll(): void {
     if (this.pending || this.cancelled) return;
     this.pending = true;

@@ -17,14 +17,6 @@ export class FrameWriter {
     private readonly ttlSeconds: number,
   ) {}
 
-  /** Whether the stream already ended (a stale retry of a job that finished). */
-  async isTerminal(): Promise<boolean> {
-    const last = await this.redis.xrevrange(this.streamKey, '+', '-', 'COUNT', 1);
-    const fields = last[0]?.[1] ?? [];
-    const type = fields[fields.indexOf('t') + 1];
-    return fields.includes('t') && (type === 'end' || type === 'error');
-  }
-
   push(frame: UnsequencedFrame): void {
     const append = this.append(frame).catch((error: unknown) => {
       this.failure ??= error;
@@ -46,4 +38,11 @@ export class FrameWriter {
     await this.pending;
     if (this.failure) throw this.failure;
   }
+}
+
+/** Whether a stream entry's fields (flat list) hold a terminal frame. */
+export function isTerminalEntry(fields: string[] | undefined): boolean {
+  if (!fields) return false;
+  const type = fields[fields.indexOf('t') + 1];
+  return fields.includes('t') && (type === 'end' || type === 'error');
 }

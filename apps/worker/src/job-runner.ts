@@ -16,7 +16,7 @@ import {
   type RedisKeys,
 } from '@mgm/protocol';
 import { CancelWatch } from './cancel-watch.ts';
-import { FrameWriter } from './frame-writer.ts';
+import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
 import type { WorkerStats } from './worker-stats.ts';
 
@@ -55,7 +55,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     throw new UnrecoverableError(`BAD_REQUEST: ${message}`);
   }
   const payload = parsed.data;
-  if (await writer.isTerminal()) {
+  const state = await readJobState(deps, payload);
+  if (state.terminal) {
     logger.info('job already ended (stale retry), skipping');
     return null;
   }
@@ -65,13 +66,16 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
   control.signal.addEventListener('abort', onOuterAbort, { once: true });
   const cancelWatch = new CancelWatch(deps.redis, deps.keys.jobCancel(jobId), () => abort.abort('cancelled'));
   try {
-    if (await cancelWatch.check()) {
+    if (state.cancelled) {
       await endAborted(writer, payload, startedAt, '', 0);
       return null;
     }
-    const image = await fetchImage(deps, payload);
+    if (payload.imageId !== null && state.image === null) {
+      throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
+    }
     const queueMs = Math.max(0, startedAt - payload.enqueuedAt);
-    if ((await writer.append({ type: 'start', workerId: deps.workerId, queueMs })) < 0) return null;
+    // Not awaited: the connection keeps frames in order, and the model starts at once.
+    writer.push({ type: 'start', workerId: deps.workerId, queueMs });
 
     let text = '';
     let deltas = 0;
@@ -79,7 +83,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     let failure: unknown = null;
     try {
       const generation = deps.model.generate(
-        { messages: payload.messages, image, imageMode: payload.imageMode, params: payload.params },
+        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params },
         { signal: abort.signal },
       );
       // The result promise may settle with an error before iteration ends; observe it now.
@@ -144,13 +148,25 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
   }
 }
 
-async function fetchImage(deps: JobRunnerDeps, payload: JobPayload): Promise<Uint8Array | null> {
-  if (payload.imageId === null) return null;
-  const bytes = await deps.redis.getBuffer(deps.keys.image(payload.imageId));
-  if (!bytes) {
-    throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
-  }
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** One round trip before the model starts: has the stream ended, was the job cancelled, the image bytes. */
+async function readJobState(
+  deps: JobRunnerDeps,
+  payload: JobPayload,
+): Promise<{ terminal: boolean; cancelled: boolean; image: Uint8Array | null }> {
+  const pipeline = deps.redis
+    .pipeline()
+    .xrevrange(deps.keys.jobStream(payload.jobId), '+', '-', 'COUNT', 1)
+    .exists(deps.keys.jobCancel(payload.jobId));
+  if (payload.imageId !== null) pipeline.getBuffer(deps.keys.image(payload.imageId));
+  const replies = (await pipeline.exec()) ?? [];
+  for (const [error] of replies) if (error) throw error;
+  const last = replies[0]?.[1] as [string, string[]][];
+  const bytes = (replies[2]?.[1] as Buffer | null | undefined) ?? null;
+  return {
+    terminal: isTerminalEntry(last[0]?.[1]),
+    cancelled: replies[1]?.[1] === 1,
+    image: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null,
+  };
 }
 
 async function endAborted(

@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:serve`: the same question through the whole stack (socket.io client ->
+ * controller -> Redis/BullMQ -> worker process -> Redis Stream -> controller -> client) and
+ * through the engine alone in this process, alternating runs, greedy decoding.
+ * Reports the median time to first token and decode tokens/s of each, the tokens/s ratio
+ * (target >= 0.95) and the TTFT the stack adds (target <= 5 ms median on loopback).
+ *
+ * Options: --model <checkpoint dir> (default models/mgm-tiny, else the engine's micro fixture),
+ * --runs N (30), --max-new-tokens N (64), --image <file> (default the first test-set image),
+ * --question "..." (default the first description question of the test set), --json (print JSON only).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { loadModel } from '@mgm/engine';
+import type { ClientFrame, ClientToServerEvents, GenerateAck, ServerToClientEvents } from '@mgm/protocol';
+import { repoRoot, startStack } from '../../../scripts/stack.ts';
+
+interface Sample {
+  ttftMs: number;
+  tokensPerSecond: number;
+  generated: number;
+  /** Stack only: time in the queue, and the TTFT the worker's engine measured itself. */
+  queueMs?: number;
+  workerTtftMs?: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    runs: { type: 'string', default: '30' },
+    'max-new-tokens': { type: 'string', default: '64' },
+    image: { type: 'string' },
+    question: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const runs = Number(values.runs);
+const maxNewTokens = Number(values['max-new-tokens']);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(maxNewTokens) || maxNewTokens < 2) {
+  throw new Error('--runs must be >= 1 and --max-new-tokens >= 2');
+}
+const checkpoint = path.resolve(
+  repoRoot,
+  values.model ?? (existsSync(path.join(repoRoot, 'models/mgm-tiny/mgm.json')) ? 'models/mgm-tiny' : 'packages/engine/test/fixtures/micro-mgm'),
+);
+const testSet = path.join(repoRoot, 'models/eval/test.jsonl');
+// A description question: its answers run to a few dozen tokens, enough to measure decode speed.
+const firstItem = existsSync(testSet)
+  ? (readFileSync(testSet, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { image: string; question: string; type: string })
+      .find((item) => item.type === 'description') ?? null)
+  : null;
+const imagePath = values.image ?? (firstItem ? path.join(repoRoot, 'models/eval', firstItem.image) : null);
+const question = values.question ?? firstItem?.question ?? 'What is in the picture?';
+const log = (line: string) => {
+  if (!values.json) process.stdout.write(`${line}\n`);
+};
+
+const messages = [{ role: 'user' as const, content: question }];
+const params = { temperature: 0, maxNewTokens };
+
+log(`checkpoint ${path.relative(repoRoot, checkpoint)} · ${runs} runs · max ${maxNewTokens} new tokens · image ${imagePath ? path.relative(repoRoot, imagePath) : 'none'}`);
+const stack = await startStack({ redisPrefix: `bench-${process.pid}`, controllerPort: 0, webPort: null, models: [checkpoint], output: (source, line) => process.stderr.write(`[${source}] ${line}\n`) });
+const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connectSocket(stack.controllerUrl, { transports: ['websocket'] });
+const model = await loadModel(checkpoint, { device: 'cpu' });
+try {
+  if (!socket.connected) {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+  }
+  let imageId: string | null = null;
+  let imageBytes: Uint8Array | null = null;
+  if (imagePath) {
+    const upload = await fetch(`${stack.controllerUrl}/api/images`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: readFileSync(imagePath) });
+    if (upload.status !== 201) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
+    imageId = ((await upload.json()) as { imageId: string }).imageId;
+    // The worker gets the normalised PNG; the engine alone gets the very same bytes.
+    imageBytes = new Uint8Array(await (await fetch(`${stack.controllerUrl}/api/images/${imageId}`)).arrayBuffer());
+  }
+
+  const viaEngine = async (): Promise<Sample> => {
+    const started = performance.now();
+    let first = 0;
+    const generation = model.generate({ messages, image: imageBytes, params });
+    for await (const _delta of generation) {
+      if (first === 0) first = performance.now();
+    }
+    const result = await generation.result;
+    return sample(started, first, performance.now(), result.tokens.generated);
+  };
+
+  const viaStack = async (): Promise<Sample> => {
+    const frames: ClientFrame[] = [];
+    let first = 0;
+    let jobId = '';
+    const started = performance.now();
+    const done = new Promise<ClientFrame>((resolve) => {
+      const onFrame = (frame: ClientFrame) => {
+        if (frame.type === 'delta' && first === 0) first = performance.now();
+        frames.push(frame);
+        if ((frame.type === 'end' || frame.type === 'error') && (jobId === '' || frame.jobId === jobId)) {
+          socket.off('frame', onFrame);
+          resolve(frame);
+        }
+      };
+      socket.on('frame', onFrame);
+    });
+    const ack: GenerateAck = await socket.emitWithAck('generate', { messages, models: [model.info.name], imageId, params });
+    if (!ack.ok) throw new Error(`generate refused: ${ack.error.message}`);
+    jobId = ack.jobs[0]!.jobId;
+    const end = await done;
+    const ended = performance.now();
+    if (end.type !== 'end') throw new Error(`the job failed: ${JSON.stringify(end)}`);
+    return { ...sample(started, first, ended, end.tokens.generated), queueMs: end.timingsMs.queue, workerTtftMs: end.timingsMs.ttft };
+  };
+
+  for (let i = 0; i < 3; i += 1) {
+    await viaEngine();
+    await viaStack();
+  }
+  const engine: Sample[] = [];
+  const served: Sample[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    // Alternate which goes first so that drift (thermal, other load) hits both alike.
+    if (i % 2 === 0) {
+      engine.push(await viaEngine());
+      served.push(await viaStack());
+    } else {
+      served.push(await viaStack());
+      engine.push(await viaEngine());
+    }
+  }
+  const report = {
+    checkpoint: path.relative(repoRoot, checkpoint),
+    runs,
+    maxNewTokens,
+    generatedTokens: median(served.map((s) => s.generated)),
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
+    engine: { ttftMsMedian: median(engine.map((s) => s.ttftMs)), tokensPerSecondMedian: median(engine.map((s) => s.tokensPerSecond)) },
+    stack: {
+      ttftMsMedian: median(served.map((s) => s.ttftMs)),
+      tokensPerSecondMedian: median(served.map((s) => s.tokensPerSecond)),
+      queueMsMedian: median(served.map((s) => s.queueMs ?? 0)),
+      workerEngineTtftMsMedian: median(served.map((s) => s.workerTtftMs ?? 0)),
+    },
+    tokensPerSecondRatio: 0,
+    addedTtftMsMedian: 0,
+  };
+  report.tokensPerSecondRatio = round(report.stack.tokensPerSecondMedian / report.engine.tokensPerSecondMedian, 3);
+  report.addedTtftMsMedian = round(median(served.map((s, i) => s.ttftMs - engine[i]!.ttftMs)), 2);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    log(`generated tokens per answer (median): ${report.generatedTokens}`);
+    log(`engine alone : TTFT ${report.engine.ttftMsMedian} ms · ${report.engine.tokensPerSecondMedian} tokens/s`);
+    log(`whole stack  : TTFT ${report.stack.ttftMsMedian} ms · ${report.stack.tokensPerSecondMedian} tokens/s`);
+    log(`  of which: queue ${report.stack.queueMsMedian} ms, engine TTFT inside the worker ${report.stack.workerEngineTtftMsMedian} ms`);
+    log(`tokens/s ratio (stack / engine): ${report.tokensPerSecondRatio}  (target >= 0.95)`);
+    log(`added TTFT, median of paired runs: ${report.addedTtftMsMedian} ms  (target <= 5 ms)`);
+  }
+} finally {
+  socket.disconnect();
+  await model.close();
+  await stack.stop();
+}
+
+function sample(started: number, first: number, ended: number, generated: number): Sample {
+  const decodeMs = ended - first;
+  return {
+    ttftMs: round(first - started, 2),
+    tokensPerSecond: generated > 1 && decodeMs > 0 ? round(((generated - 1) * 1000) / decodeMs, 1) : 0,
+    generated,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return round(sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2, 2);
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
