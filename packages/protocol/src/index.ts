@@ -14,3 +14,6 @@ export * from './admin-command.ts';
 export * from './feedback.ts';
 export * from './http.ts';
 export * from './frame-stream.ts';
+export * from './vote.ts';
+export * from './arena.ts';
+export * from './leaderboard.ts';
