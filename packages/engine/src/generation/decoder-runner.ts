@@ -18,6 +18,7 @@ export class DecoderRunner {
   private readonly stepId = new BigInt64Array(1);
   private readonly stepPos = new BigInt64Array(1);
   private readonly stepIdTensor: ort.Tensor;
+  private readonly stepPosTensor: ort.Tensor;
   private length = 0;
 
   constructor(
@@ -37,6 +38,7 @@ export class DecoderRunner {
     for (const name of this.pastNames) this.feeds[name] = new ort.Tensor(kv.dtype, empty, emptyDims);
     this.mask = new BigInt64Array(maxLength).fill(1n);
     this.stepIdTensor = new ort.Tensor('int64', this.stepId, [1, 1]);
+    this.stepPosTensor = new ort.Tensor('int64', this.stepPos, [1, 1]);
   }
 
   /** Tokens in the KV cache. */
@@ -56,7 +58,8 @@ export class DecoderRunner {
   async prefill(embeds: Float32Array, n: number): Promise<Float32Array> {
     const positions = new BigInt64Array(n);
     for (let i = 0; i < n; i++) positions[i] = BigInt(i);
-    return this.run(new ort.Tensor('float32', embeds, [1, n, this.hidden]), positions, n);
+    const positionIds = new ort.Tensor('int64', positions, [1, n]);
+    return this.run(new ort.Tensor('float32', embeds, [1, n, this.hidden]), positionIds, n);
   }
 
   /** Feeds one generated token; returns the next logits row. */
@@ -65,15 +68,15 @@ export class DecoderRunner {
     const out = await this.embedSession.run({ input_ids: this.stepIdTensor });
     const embeds = out.inputs_embeds as ort.Tensor;
     this.stepPos[0] = BigInt(this.length);
-    return this.run(embeds, this.stepPos, 1);
+    return this.run(embeds, this.stepPosTensor, 1);
   }
 
-  private async run(embeds: ort.Tensor, positions: BigInt64Array, n: number): Promise<Float32Array> {
+  private async run(embeds: ort.Tensor, positionIds: ort.Tensor, n: number): Promise<Float32Array> {
     const total = this.length + n;
     const feeds = this.feeds;
     feeds.inputs_embeds = embeds;
     feeds.attention_mask = new ort.Tensor('int64', this.mask.subarray(0, total), [1, total]);
-    feeds.position_ids = new ort.Tensor('int64', positions, [1, n]);
+    feeds.position_ids = positionIds;
     const out = await this.decoderSession.run(feeds);
     for (let i = 0; i < this.pastNames.length; i++) {
       feeds[this.pastNames[i] as string] = out[this.presentNames[i] as string] as ort.Tensor;
