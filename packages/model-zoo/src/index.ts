@@ -1,0 +1,11 @@
+export { ZOO, findZooEntry, getZooEntry } from './zoo.ts';
+export { RELEASED_CHECKPOINTS, MGM_BENCHMARKS_SOURCE } from './released-checkpoints.ts';
+export { TINY_CHECKPOINTS } from './tiny-checkpoints.ts';
+export { benchmarksSchema, zooEntrySchema, zooImageSchema } from './zoo-entry.ts';
+export type { Benchmarks, ZooEntry } from './zoo-entry.ts';
+export { CLIP_MEAN, CLIP_STD, MGM_PAD_COLOR, manifestTemplate } from './manifest-template.ts';
+export type { ManifestTemplate } from './manifest-template.ts';
+export { MODELS_DIR_ENV, SHIPPED_MODELS_DIR, candidateDirs, modelsDirFrom, resolveCheckpoint } from './resolve-checkpoint.ts';
+export type { ResolveOptions, ResolvedCheckpoint } from './resolve-checkpoint.ts';
+export { listZoo } from './list-zoo.ts';
+export type { ZooListing } from './list-zoo.ts';
