@@ -8,7 +8,7 @@ import { IncrementalDetokenizer } from './generation/incremental-detokenizer.ts'
 import { StopStringFilter } from './generation/stop-string-filter.ts';
 import { StoppingCriteria } from './generation/stopping-criteria.ts';
 import { TokenSelector } from './generation/token-selector.ts';
-import { type ImageInput, type PreprocessedImage, assertImageTensors, encodeImage } from './image-input.ts';
+import { type ImageInput, type PreprocessedImage, assertImageTensors, encodeImage, isPreprocessedImage } from './image-input.ts';
 import type { Manifest } from './manifest.ts';
 import type { MgmTokenizer } from './mgm-tokenizer.ts';
 import { tokenizePrompt } from './prompt-tokens.ts';
@@ -67,9 +67,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
     let visionMs = 0;
     if (job.image !== null) {
       const tp = now();
-      const img = 'images' in job.image && job.image.images instanceof Float32Array
-        ? (job.image as PreprocessedImage)
-        : await ctx.prepareImage(job.image as Exclude<ImageInput, PreprocessedImage>, job.imageMode);
+      const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
       assertImageTensors(img, manifest);
       const tv = now();
       preprocessMs = tv - tp;
