@@ -94,7 +94,9 @@ export function providerFailure(choice: DeviceChoice, cause: unknown): MgmError 
   const why = cause instanceof Error ? cause.message : String(cause);
   return new MgmError(
     'PROVIDER_UNAVAILABLE',
-    `execution provider "${choice.device}" failed to start: ${why}` + (choice.backend === 'cuda' ? ` ${CUDA_HELP}` : ''),
+    `execution provider "${choice.device}" failed to start: ${why}` +
+      (choice.backend === 'cuda' ? ` ${CUDA_HELP}` : '') +
+      (choice.backend === 'webgpu' ? ' WebGPU needs a GPU adapter: on Linux a Vulkan driver and libvulkan1.' : ''),
     { cause, details: { device: choice.device } },
   );
 }
