@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { RedisKeys } from '@mgm/protocol';
+import { createArena } from './arena/arena-setup.ts';
+import type { ArenaWeights } from './arena/model-draw.ts';
 import { FeedbackLog } from './feedback-log.ts';
 import { FrameRelay } from './frame-relay.ts';
 import { createHttpApi } from './http-api.ts';
@@ -26,6 +28,8 @@ export interface ControllerOptions {
   maxUploadBytes: number;
   jobTtlSeconds: number;
   watchdogIntervalMs: number;
+  /** Arena sampling weights per model (unlisted: 1). */
+  arenaWeights?: ArenaWeights;
 }
 
 export interface Controller {
@@ -49,18 +53,30 @@ export async function createController(options: ControllerOptions): Promise<Cont
   const watchdog = new JobWatchdog(relay, dispatcher, registry, logger.child({ component: 'watchdog' }), options.watchdogIntervalMs);
   watchdog.start();
 
+  const arena = await createArena({
+    redis,
+    keys,
+    registry,
+    dispatcher,
+    relay,
+    logger,
+    dataDir: options.dataDir,
+    jobTtlSeconds: options.jobTtlSeconds,
+    weights: options.arenaWeights ?? {},
+  });
   const http = createServer(
-    createHttpApi({
+    arena.withRoutes(createHttpApi({
       redis,
       registry,
       images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
       feedback: new FeedbackLog(options.dataDir),
       logger,
       maxUploadBytes: options.maxUploadBytes,
-    }),
+    })),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
+  arena.attach(io);
 
   return {
     http,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema } from '@mgm/protocol';
+import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -16,13 +17,14 @@ const envSchema = z.object({
   watchdogIntervalMs: intFrom(100).default(2000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
-export type ControllerConfig = z.infer<typeof envSchema>;
+export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights };
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
  * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl), IMAGE_TTL_S
  * (86400), MAX_UPLOAD_BYTES (20 MiB), JOB_TTL_S (3600: how long a job's frames can be resumed),
- * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info).
+ * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
+ * unlisted models weigh 1, 0 keeps a model out).
  */
 export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig {
   const parsed = envSchema.safeParse({
@@ -38,5 +40,5 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     logLevel: env.LOG_LEVEL,
   });
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid controller configuration: ${describeZodError(parsed.error)}`);
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS) };
 }

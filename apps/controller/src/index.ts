@@ -9,3 +9,4 @@ export * from './feedback-log.ts';
 export * from './socket-gateway.ts';
 export * from './redis-connection.ts';
 export * from './logger.ts';
+export * from './arena/index.ts';

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     maxUploadBytes: config.maxUploadBytes,
     jobTtlSeconds: config.jobTtlSeconds,
     watchdogIntervalMs: config.watchdogIntervalMs,
+    arenaWeights: config.arenaWeights,
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');
