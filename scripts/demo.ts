@@ -22,6 +22,13 @@ async function stop(code: number): Promise<never> {
 
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+process.on('SIGHUP', () => void stop(0));
+// `npm run demo` runs us under `sh -c`, which does not pass a SIGTERM on: when our parent goes
+// away we are re-parented, and stop everything rather than run on orphaned.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop(0);
+}, 1000).unref();
 
 try {
   stack = await startStack({
