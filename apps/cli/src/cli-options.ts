@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '@mgm/engine';
+import { resolveCheckpoint } from '@mgm/model-zoo';
 import { type ImageMode, type SamplingParams, imageModeSchema, samplingParamsSchema } from '@mgm/protocol';
 import { CliUsageError } from './cli-io.ts';
 
@@ -16,6 +17,9 @@ export const commonOptions = {
   'image-mode': { type: 'string' },
   device: { type: 'string' },
   dtype: { type: 'string' },
+  'load-8bit': { type: 'boolean', default: false },
+  'load-4bit': { type: 'boolean', default: false },
+  'models-dir': { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -97,22 +101,34 @@ export interface ModelFlags {
   intraOpThreads?: number;
 }
 
-export async function modelFlags(values: ParsedValues): Promise<ModelFlags> {
-  const model = values.model;
-  if (typeof model !== 'string' || model === '') {
-    throw new CliUsageError('--model is required: a checkpoint folder such as models/mgm-tiny');
-  }
-  if (!(await stat(model).catch(() => null))) throw new CliUsageError(`--model: no checkpoint at ${model}`);
+/** --dtype, or MGM's --load-8bit / --load-4bit (aliases of q8 / q4). */
+export function dtypeFlag(values: ParsedValues): Dtype | undefined {
   const dtype = values.dtype;
   if (dtype !== undefined && !DTYPES.includes(dtype as Dtype)) {
     throw new CliUsageError(`--dtype must be one of ${DTYPES.join(', ')}; got "${String(dtype)}"`);
   }
+  const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
+  if (values['load-8bit'] && values['load-4bit']) throw new CliUsageError('--load-8bit and --load-4bit exclude each other');
+  if (alias && dtype !== undefined && dtype !== alias) {
+    throw new CliUsageError(`--load-${alias === 'q8' ? 8 : 4}bit means --dtype ${alias}, but --dtype ${String(dtype)} was given`);
+  }
+  return (alias ?? dtype) as Dtype | undefined;
+}
+
+/** --model is a checkpoint folder or a zoo name (resolved under --models-dir / MGM_MODELS_DIR). */
+export async function modelFlags(values: ParsedValues): Promise<ModelFlags> {
+  const model = values.model;
+  if (typeof model !== 'string' || model === '') {
+    throw new CliUsageError('--model is required: a checkpoint folder such as models/mgm-tiny, or a zoo name such as MGM-7B-HD');
+  }
+  const dtype = dtypeFlag(values);
   const threads = number(values, 'threads');
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new CliUsageError('--threads must be a positive integer');
+  const modelsDir = typeof values['models-dir'] === 'string' ? values['models-dir'] : undefined;
   return {
-    model,
+    model: resolveCheckpoint(model, { modelsDir }).dir,
     device: typeof values.device === 'string' ? values.device : undefined,
-    dtype: dtype as Dtype | undefined,
+    dtype,
     intraOpThreads: threads,
   };
 }

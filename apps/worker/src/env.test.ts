@@ -14,4 +14,17 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig(['--model', 'm', '--bogus'], {})).toThrow(/Usage/);
     expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_HEARTBEAT_MS: '5000', WORKER_RECORD_TTL_MS: '6000' })).toThrow(/twice/);
   });
+
+  it('takes --load-8bit / --load-4bit as --dtype q8 / q4, and a models folder for zoo names', () => {
+    expect(parseWorkerConfig(['--model', 'MGM-7B-HD', '--load-4bit', '--models-dir', '/data/models'], {})).toMatchObject({
+      model: 'MGM-7B-HD',
+      dtype: 'q4',
+      modelsDir: '/data/models',
+    });
+    expect(parseWorkerConfig(['--model', 'm', '--load-8bit'], { MGM_DTYPE: 'fp32' }).dtype).toBe('q8');
+    expect(parseWorkerConfig(['--model', 'm'], { MGM_DTYPE: 'q4', MGM_MODELS_DIR: '/m' })).toMatchObject({ dtype: 'q4', modelsDir: '/m' });
+    expect(() => parseWorkerConfig(['--model', 'm', '--load-8bit', '--load-4bit'], {})).toThrow(/exclude each other/);
+    expect(() => parseWorkerConfig(['--model', 'm', '--load-4bit', '--dtype', 'q8'], {})).toThrow(/--load-4bit means --dtype q4/);
+    expect(() => parseWorkerConfig(['--model', 'm', '--dtype', 'int3'], {})).toThrow(/dtype/);
+  });
 });

@@ -9,8 +9,9 @@ const intFrom = (min: number) => z.coerce.number().int().min(min);
 
 const configSchema = z.object({
   model: z
-    .string({ error: 'give the checkpoint folder: --model models/mgm-tiny (or MGM_MODEL)' })
-    .min(1, 'give the checkpoint folder: --model models/mgm-tiny (or MGM_MODEL)'),
+    .string({ error: 'give the checkpoint folder or zoo name: --model models/mgm-tiny (or MGM_MODEL)' })
+    .min(1, 'give the checkpoint folder or zoo name: --model models/mgm-tiny (or MGM_MODEL)'),
+  modelsDir: z.string().min(1).optional(),
   device: z.string().min(1).default('cpu'),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
   concurrency: intFrom(1).default(1),
@@ -29,7 +30,8 @@ export type WorkerConfig = z.infer<typeof configSchema> & { workerId: string; mo
 
 /**
  * Reads the worker's configuration from its command line, falling back to the environment:
- * --model (MGM_MODEL), --device (MGM_DEVICE), --dtype (MGM_DTYPE), --concurrency
+ * --model (MGM_MODEL: a checkpoint folder or a zoo name), --models-dir (MGM_MODELS_DIR),
+ * --device (MGM_DEVICE), --dtype (MGM_DTYPE; --load-8bit / --load-4bit = q8 / q4), --concurrency
  * (WORKER_CONCURRENCY), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
  * WORKER_RECORD_TTL_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
  * STREAM_TTL_S, LOG_LEVEL.
@@ -43,18 +45,27 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
         model: { type: 'string' },
         device: { type: 'string' },
         dtype: { type: 'string' },
+        'load-8bit': { type: 'boolean' },
+        'load-4bit': { type: 'boolean' },
+        'models-dir': { type: 'string' },
         concurrency: { type: 'string' },
         id: { type: 'string' },
       },
       strict: true,
     }));
   } catch (error) {
-    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir> [--device cpu|cuda:N] [--dtype fp32|q8] [--concurrency N] [--id ID]`);
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--concurrency N] [--id ID]`);
+  }
+  const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
+  if (values['load-8bit'] && values['load-4bit']) throw new MgmError('BAD_REQUEST', '--load-8bit and --load-4bit exclude each other');
+  if (alias && values.dtype !== undefined && values.dtype !== alias) {
+    throw new MgmError('BAD_REQUEST', `--load-${alias === 'q8' ? 8 : 4}bit means --dtype ${alias}, but --dtype ${values.dtype} was given`);
   }
   const parsed = configSchema.safeParse({
     model: values.model ?? env.MGM_MODEL,
+    modelsDir: values['models-dir'] ?? env.MGM_MODELS_DIR,
     device: values.device ?? env.MGM_DEVICE,
-    dtype: values.dtype ?? env.MGM_DTYPE,
+    dtype: alias ?? values.dtype ?? env.MGM_DTYPE,
     concurrency: values.concurrency ?? env.WORKER_CONCURRENCY,
     workerId: values.id ?? env.WORKER_ID,
     redisUrl: env.REDIS_URL,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { loadManifest, loadModel } from '@mgm/engine';
+import { resolveCheckpoint } from '@mgm/model-zoo';
 import { isMgmError, redisKeys } from '@mgm/protocol';
 import { capabilitiesOf } from './capabilities.ts';
 import { parseWorkerConfig } from './env.ts';
@@ -11,8 +11,10 @@ import { WorkerRegistration } from './worker-registration.ts';
 
 async function main(): Promise<void> {
   let config;
+  let checkpoint: string;
   try {
     config = parseWorkerConfig(process.argv.slice(2), process.env);
+    checkpoint = resolveCheckpoint(config.model, { modelsDir: config.modelsDir }).dir;
   } catch (error) {
     console.error(isMgmError(error) ? error.message : error);
     process.exit(2);
@@ -20,7 +22,6 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'mgm-worker').child({ workerId: config.workerId });
   const keys = redisKeys(config.redisPrefix);
   const redis = connectRedis(config.redisUrl, 'worker', logger);
-  const checkpoint = path.resolve(config.model);
 
   const { manifest } = await loadManifest(checkpoint);
   const now = Date.now();

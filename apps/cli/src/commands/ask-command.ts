@@ -3,10 +3,12 @@ import { type CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK } from '../cli-io.ts';
 import { commonOptions, imageMode, modelFlags, parseCommandArgs, readImageFile, samplingParams } from '../cli-options.ts';
 import { answerWriter, openModel } from '../model-session.ts';
 
-export const ASK_HELP = `mgm ask --model DIR [--image FILE] [flags] "question"
-  Streams the answer of one checkpoint to stdout.
+export const ASK_HELP = `mgm ask --model DIR|NAME [--image FILE] [flags] "question"
+  Streams the answer of one checkpoint to stdout. NAME is a zoo name (mgm-tiny, MGM-7B-HD, ...),
+  looked up under --models-dir DIR (default: $MGM_MODELS_DIR, else models/).
   --temperature 0.2  --top-p 0.7  --top-k 0  --repetition-penalty 1  --max-new-tokens 512  --seed N
   --image-mode pad|crop|resize|default  --device cpu|cuda[:N]|webgpu  --dtype fp32|fp16|q8|q4
+  --load-8bit (= --dtype q8)  --load-4bit (= --dtype q4)
   --threads N  --json (one JSON line: text, finish reason, token counts, timings)`;
 
 export async function askCommand(args: string[], io: CliIo): Promise<number> {
@@ -30,7 +32,7 @@ export async function askCommand(args: string[], io: CliIo): Promise<number> {
     const result = await stream.result;
     if (values.json) {
       const { outputIds: _ids, ...rest } = result;
-      io.stdout.write(`${JSON.stringify({ model: model.info.name, ...rest, text: result.text.trim() })}\n`);
+      io.stdout.write(`${JSON.stringify({ model: model.info.name, dtype: model.info.dtype, ...rest, text: result.text.trim() })}\n`);
     } else {
       io.stdout.write('\n');
     }

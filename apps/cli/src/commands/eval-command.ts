@@ -7,7 +7,7 @@ import { type EvalScore, aggregate, scoreAnswer } from '../eval/scoring.ts';
 import { readTestSet } from '../eval/test-set.ts';
 import { openModel } from '../model-session.ts';
 
-export const EVAL_HELP = `mgm eval --model DIR [--set models/eval] [--limit N] [--json] [flags]
+export const EVAL_HELP = `mgm eval --model DIR|NAME [--set models/eval] [--limit N] [--json] [flags]
   Answers every test question (greedy unless --temperature is given) and scores it: exact
   match for shape/colour/count/position/text, token F1 for description/generation;
   overall = exact match over the short-answer types. --json prints one JSON line last.`;
@@ -59,7 +59,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const score = aggregate(scored);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ model: model.info.name, ...score, seconds })}\n`);
+    io.stdout.write(`${JSON.stringify({ model: model.info.name, dtype: model.info.dtype, ...score, seconds })}\n`);
   } else {
     io.stdout.write(formatTable(model.info.name, score, seconds));
   }
