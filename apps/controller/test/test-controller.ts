@@ -19,10 +19,13 @@ export interface TestController {
 
 const kernels = new ImageKernels();
 
-export async function startTestController(keys: RedisKeys, options: { maxUploadBytes?: number; watchdogIntervalMs?: number } = {}): Promise<TestController> {
+export async function startTestController(
+  keys: RedisKeys,
+  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number> } = {},
+): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'mgm-controller-test-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mgm-controller-test-')));
   const controller = await createController({
     redis,
     connect: () => {
@@ -38,6 +41,7 @@ export async function startTestController(keys: RedisKeys, options: { maxUploadB
     maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 * 1024,
     jobTtlSeconds: 120,
     watchdogIntervalMs: options.watchdogIntervalMs ?? 300,
+    arenaWeights: options.arenaWeights,
   });
   const port = await controller.listen(0, '127.0.0.1');
   return {

@@ -51,7 +51,7 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
     battles: new BattleStore(options.redis, options.keys, options.jobTtlSeconds),
     votes,
     weights: options.weights,
-    random: options.random ?? (() => randomInt(2 ** 48) / 2 ** 48),
+    random: options.random ?? (() => randomInt(2 ** 47) / 2 ** 47),
     logger,
   });
   const routes = createVoteRoutes({ source, votes, logger, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
