@@ -23,6 +23,8 @@ export interface StackOptions {
   models?: string[];
   /** Worker device (cpu, cuda:N). */
   device?: string;
+  /** onnxruntime intra-op threads of each worker (default: onnxruntime's, all cores). */
+  workerThreads?: number;
   dataDir?: string;
   /** LOG_LEVEL of the children (default warn). */
   logLevel?: string;
@@ -116,7 +118,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const worker = startChild(
         `worker:${path.basename(checkpoint)}`,
         process.execPath,
-        ['--import', 'tsx', 'apps/worker/src/main.ts', '--model', checkpoint, '--device', options.device ?? 'cpu', '--id', id],
+        [
+          ...['--import', 'tsx', 'apps/worker/src/main.ts', '--model', checkpoint, '--device', options.device ?? 'cpu', '--id', id],
+          ...(options.workerThreads ? ['--threads', String(options.workerThreads)] : []),
+        ],
         { cwd: repoRoot, env: childEnv },
         output,
       );

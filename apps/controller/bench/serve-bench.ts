@@ -7,7 +7,8 @@
  *
  * Options: --model <checkpoint dir> (default models/mgm-tiny, else the engine's micro fixture),
  * --runs N (30), --max-new-tokens N (64), --image <file> (default the first test-set image),
- * --question "..." (default the first description question of the test set), --json (print JSON only).
+ * --question "..." (default the first description question of the test set), --threads N
+ * (onnxruntime intra-op threads on both sides; default onnxruntime's), --json (print JSON only).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -34,10 +35,12 @@ const { values } = parseArgs({
     'max-new-tokens': { type: 'string', default: '64' },
     image: { type: 'string' },
     question: { type: 'string' },
+    threads: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
+const threads = values.threads === undefined ? undefined : Number(values.threads);
 const maxNewTokens = Number(values['max-new-tokens']);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(maxNewTokens) || maxNewTokens < 2) {
   throw new Error('--runs must be >= 1 and --max-new-tokens >= 2');
@@ -64,10 +67,10 @@ const log = (line: string) => {
 const messages = [{ role: 'user' as const, content: question }];
 const params = { temperature: 0, maxNewTokens };
 
-log(`checkpoint ${path.relative(repoRoot, checkpoint)} · ${runs} runs · max ${maxNewTokens} new tokens · image ${imagePath ? path.relative(repoRoot, imagePath) : 'none'}`);
-const stack = await startStack({ redisPrefix: `bench-${process.pid}`, controllerPort: 0, webPort: null, models: [checkpoint], output: (source, line) => process.stderr.write(`[${source}] ${line}\n`) });
+log(`checkpoint ${path.relative(repoRoot, checkpoint)} · ${runs} runs · max ${maxNewTokens} new tokens · threads ${threads ?? 'default'} · image ${imagePath ? path.relative(repoRoot, imagePath) : 'none'}`);
+const stack = await startStack({ redisPrefix: `bench-${process.pid}`, controllerPort: 0, webPort: null, models: [checkpoint], workerThreads: threads, output: (source, line) => process.stderr.write(`[${source}] ${line}\n`) });
 const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connectSocket(stack.controllerUrl, { transports: ['websocket'] });
-const model = await loadModel(checkpoint, { device: 'cpu' });
+const model = await loadModel(checkpoint, { device: 'cpu', intraOpThreads: threads });
 try {
   if (!socket.connected) {
     await new Promise<void>((resolve, reject) => {
@@ -141,6 +144,7 @@ try {
     checkpoint: path.relative(repoRoot, checkpoint),
     runs,
     maxNewTokens,
+    threads: threads ?? 'onnxruntime default',
     generatedTokens: median(served.map((s) => s.generated)),
     cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
     engine: { ttftMsMedian: median(engine.map((s) => s.ttftMs)), tokensPerSecondMedian: median(engine.map((s) => s.tokensPerSecond)) },

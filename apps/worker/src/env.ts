@@ -15,6 +15,8 @@ const configSchema = z.object({
   device: z.string().min(1).default('cpu'),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
   concurrency: intFrom(1).default(1),
+  /** onnxruntime intra-op threads per session; unset = onnxruntime's default (all cores). */
+  threads: intFrom(1).optional(),
   workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
@@ -49,12 +51,13 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
         'load-4bit': { type: 'boolean' },
         'models-dir': { type: 'string' },
         concurrency: { type: 'string' },
+        threads: { type: 'string' },
         id: { type: 'string' },
       },
       strict: true,
     }));
   } catch (error) {
-    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--concurrency N] [--id ID]`);
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--concurrency N] [--threads N] [--id ID]`);
   }
   const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
   if (values['load-8bit'] && values['load-4bit']) throw new MgmError('BAD_REQUEST', '--load-8bit and --load-4bit exclude each other');
@@ -67,6 +70,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     device: values.device ?? env.MGM_DEVICE,
     dtype: alias ?? values.dtype ?? env.MGM_DTYPE,
     concurrency: values.concurrency ?? env.WORKER_CONCURRENCY,
+    threads: values.threads ?? env.WORKER_THREADS,
     workerId: values.id ?? env.WORKER_ID,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,

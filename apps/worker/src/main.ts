@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   let model;
   try {
-    model = await loadModel(checkpoint, { device: config.device, dtype: config.dtype, logger });
+    model = await loadModel(checkpoint, { device: config.device, dtype: config.dtype, logger, intraOpThreads: config.threads });
   } catch (error) {
     logger.fatal({ err: error }, 'could not load the checkpoint');
     await registration.deregister().catch(() => undefined);
