@@ -2,8 +2,10 @@
  * `npm run demo`: Redis (REDIS_URL if it answers, else a private redis-server), the controller,
  * one worker per shipped checkpoint and the web app; prints the URL; Ctrl-C stops everything.
  * Env: REDIS_URL, REDIS_PREFIX, CONTROLLER_PORT (8780), WEB_PORT (3000), MGM_DEVICE (cpu),
- * MGM_MODELS (comma-separated checkpoint folders), DATA_DIR (data), LOG_LEVEL (warn).
+ * MGM_MODELS (comma-separated checkpoint folders), WORKER_THREADS (default: the cores shared out
+ * among the CPU workers), DATA_DIR (data), LOG_LEVEL (warn).
  */
+import { availableParallelism } from 'node:os';
 import { defaultModels, startStack, StackError, type Stack } from './stack.ts';
 
 const env = process.env;
@@ -30,12 +32,19 @@ setInterval(() => {
   if (process.ppid !== parent) void stop(0);
 }, 1000).unref();
 
+const models = env.MGM_MODELS ? env.MGM_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : defaultModels;
+// The workers share this machine's cores (a compare runs them all at once): give each its share
+// of onnxruntime threads unless WORKER_THREADS says otherwise.
+const cpuDevice = (env.MGM_DEVICE ?? 'cpu') === 'cpu';
+const workerThreads = env.WORKER_THREADS || !cpuDevice ? undefined : Math.max(1, Math.floor(availableParallelism() / models.length));
+
 try {
   stack = await startStack({
     controllerPort: env.CONTROLLER_PORT ? Number(env.CONTROLLER_PORT) : 8780,
     webPort: env.WEB_PORT ? Number(env.WEB_PORT) : 3000,
-    models: env.MGM_MODELS ? env.MGM_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : defaultModels,
+    models,
     device: env.MGM_DEVICE ?? 'cpu',
+    workerThreads,
     dataDir: env.DATA_DIR,
   });
 } catch (error) {
