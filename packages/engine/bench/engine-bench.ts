@@ -196,7 +196,8 @@ async function main(): Promise<void> {
   }
   const text = table(
     rows,
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} x${os.cpus().length} (shared machine), CPU provider, ` +
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} x${os.cpus().length} (shared machine, load average ` +
+      `${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end), CPU provider, ` +
       `median of ${RUNS} runs, checkpoints: ${source}. Image ${path.relative(ROOT, img.file)}, question "${QUESTION}", greedy; ` +
       'preprocess = @mgm/vision on the decoded image; TTFT from generate() to the first token (preprocess + vision + prefill included); ' +
       'tok/s over the tokens after the first; engine / bare is the median of the per-run ratios (each pair run back to back).',
