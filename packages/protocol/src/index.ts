@@ -17,3 +17,8 @@ export * from './frame-stream.ts';
 export * from './vote.ts';
 export * from './arena.ts';
 export * from './leaderboard.ts';
+export * from './redis-url.ts';
+export * from './public-worker.ts';
+export * from './admin-auth.ts';
+export * from './admin-ack.ts';
+export * from './admin-view.ts';

@@ -31,6 +31,12 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     image: (imageId: string) => `${p}:image:${imageId}`,
     /** Pub/sub channel of admin commands to workers (JSON AdminCommand). */
     adminChannel: `${p}:admin`,
+    /** Pub/sub channel of workers' answers to admin commands (JSON AdminAck). */
+    adminAck: `${p}:admin:ack`,
+    /** String (JSON) of an admin session, keyed by the sha256 of its cookie value, with an expiry. */
+    adminSession: (sessionHash: string) => `${p}:admin:session:${sessionHash}`,
+    /** Sorted set (score: sample time) of a model's dashboard samples over the last 15 minutes. */
+    adminSeries: (modelId: string) => `${p}:admin:series:${modelId}`,
     /** BullMQ key prefix: queues live under `${p}:bull:<queue>`. */
     bullPrefix: `${p}:bull`,
   };
