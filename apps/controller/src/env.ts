@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema } from '@mgm/protocol';
+import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
 import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
@@ -8,7 +8,7 @@ const intFrom = (min: number) => z.coerce.number().int().min(min);
 const envSchema = z.object({
   port: intFrom(0).max(65_535).default(8780),
   host: z.string().min(1).default('127.0.0.1'),
-  redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
+  redisUrl: redisUrlSchema.default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
   dataDir: z.string().min(1).default('data'),
   imageTtlSeconds: intFrom(60).default(24 * 3600),

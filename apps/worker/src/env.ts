@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema } from '@mgm/protocol';
+import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -18,7 +18,7 @@ const configSchema = z.object({
   /** onnxruntime intra-op threads per session; unset = onnxruntime's default (all cores). */
   threads: intFrom(1).optional(),
   workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
-  redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
+  redisUrl: redisUrlSchema.default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
   heartbeatMs: intFrom(100).default(3000),
   recordTtlMs: intFrom(500).default(15_000),

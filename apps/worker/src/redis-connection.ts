@@ -1,12 +1,14 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { redisConnectionOptions } from '@mgm/protocol';
 
 /**
  * An ioredis connection for one role. `maxRetriesPerRequest: null` is what BullMQ requires and
  * makes commands wait for a reconnect instead of failing while Redis restarts.
  */
 export function connectRedis(url: string, role: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, connectionName: role, lazyConnect: false });
+  // Every connection (BullMQ's included) is built by the same parse of REDIS_URL: same TLS, same ACL user.
+  const redis = new Redis({ ...redisConnectionOptions(url), maxRetriesPerRequest: null, connectionName: role, lazyConnect: false });
   let lastError = '';
   redis.on('error', (error: Error) => {
     if (error.message !== lastError) logger.warn({ role, err: error }, 'redis connection error');
