@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import {
   adminCommandSchema,
   queueNameForModel,
-  type AdminAction,
+  type AdminAck,
+  type AdminCommand,
   type Capability,
   type JobResult,
   type RedisKeys,
@@ -215,22 +216,45 @@ export class ModelWorker {
     }
     if (command.workerId !== '*' && command.workerId !== this.id) return;
     this.logger.info({ action: command.action, commandId: command.commandId }, 'admin command');
-    this.apply(command.action).catch((error: unknown) => this.logger.error({ err: error, action: command.action }, 'admin command failed'));
+    this.apply(command).catch((error: unknown) => {
+      this.logger.error({ err: error, action: command.action }, 'admin command failed');
+      void this.acknowledge(command, false, `${command.action} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
-  private async apply(action: AdminAction): Promise<void> {
+  private async apply(command: AdminCommand): Promise<void> {
+    const { action } = command;
     switch (action) {
       case 'pause':
-        return this.pause();
-      case 'resume':
-        return this.resume();
+      case 'resume': {
+        const before = this.state;
+        await (action === 'pause' ? this.pause() : this.resume());
+        const wanted = action === 'pause' ? 'paused' : 'ready';
+        const ok = this.state === wanted;
+        const message = before === wanted ? `${this.id} was already ${wanted}` : ok ? `${this.id} is ${wanted}` : `${this.id} is ${before}: it cannot ${action} now`;
+        return this.acknowledge(command, ok, message);
+      }
       case 'drain':
-        await this.close();
-        return this.options.onExit?.('drain');
-      case 'stop':
-        await this.stop();
-        return this.options.onExit?.('stop');
+      case 'stop': {
+        // Acknowledged once the worker takes no new job (state draining), before it finishes and exits.
+        const done = action === 'drain' ? this.close() : this.stop();
+        await this.acknowledge(
+          command,
+          true,
+          action === 'drain' ? `${this.id} is draining: it finishes its ${this.active.size} job(s) in flight, then exits` : `${this.id} is stopping: jobs in flight go back to the queue`,
+        );
+        await done;
+        return this.options.onExit?.(action);
+      }
     }
+  }
+
+  /** Answers an admin command on the ack channel (best effort: the command itself already applied). */
+  private async acknowledge(command: AdminCommand, ok: boolean, message: string): Promise<void> {
+    const ack: AdminAck = { commandId: command.commandId, workerId: this.id, action: command.action, ok, state: this.state, message, at: Date.now() };
+    await this.options.redis.publish(this.options.keys.adminAck, JSON.stringify(ack)).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not acknowledge an admin command');
+    });
   }
 
   private liveFields(): Partial<WorkerRecord> {
