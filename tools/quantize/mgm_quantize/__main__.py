@@ -13,14 +13,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("checkpoint", help="checkpoint folder with mgm.json (models/README.md)")
     ap.add_argument("--dtype", action="append", choices=sorted(DEFAULT_PLANS), help="variant(s) to write (default: q8 and q4)")
     ap.add_argument("--block-size", type=int, default=32, help="4-bit block size along K (default 32)")
-    ap.add_argument("--q4-vision", choices=["int8", "int4"], default="int8",
-                    help="precision of the vision graph in the q4 variant (default int8, as MGM's --load-4bit keeps the towers)")
+    ap.add_argument("--q4-vision", choices=["int8-block", "int4"], default="int8-block",
+                    help="the vision graph of the q4 variant (default: 8-bit, the q8 file, as MGM's --load-4bit keeps the towers)")
+    ap.add_argument("--q8-scheme", choices=["int8-block", "int8"], default="int8-block",
+                    help="8-bit storage: MatMulNBits blocks (default) or per-column DequantizeLinear (for providers without 8-bit MatMulNBits)")
     ap.add_argument("--accuracy-level", type=int, choices=[0, 1, 2, 3, 4], default=None,
                     help="MatMulNBits accuracy_level (4 = int8 compute on CPU); unset = onnxruntime's default")
     args = ap.parse_args(argv)
     try:
         result = quantize_checkpoint(args.checkpoint, args.dtype or ["q8", "q4"], block_size=args.block_size,
-                                     q4_vision=args.q4_vision, accuracy_level=args.accuracy_level,
+                                     q4_vision=args.q4_vision, q8_scheme=args.q8_scheme, accuracy_level=args.accuracy_level,
                                      log=lambda s: print(s, file=sys.stderr))
     except (OSError, ValueError, KeyError) as err:
         print(f"mgm_quantize: {err}", file=sys.stderr)

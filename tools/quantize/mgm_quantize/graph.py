@@ -7,8 +7,9 @@ quantised graph honours the same contract (models/README.md) as the fp32 one.
   scale per output column, dequantised by a DequantizeLinear node in front of it (opset >= 13).
   A Gather on a constant 2-D float table (the token embedding) gathers int8 rows and multiplies them
   by their gathered row scales, so the whole table is never dequantised.
-- `int4`: those MatMul / Gemm nodes become `com.microsoft::MatMulNBits` (bits 4, block-wise,
-  asymmetric); Gathers are stored int8 as above (there is no 4-bit gather in the standard domain).
+- `int8-block` / `int4`: those MatMul / Gemm nodes become `com.microsoft::MatMulNBits` (bits 8 or 4,
+  blocks along K, asymmetric, each block's range searched for the least squared error); Gathers
+  are stored int8 as above (there is no 4-bit gather in the standard domain).
 
 Subgraphs (If / Loop bodies) are left as they are; the exported MGM graphs have none.
 """
@@ -22,7 +23,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from .weights import quantize_4bit_blockwise, quantize_int8_per_axis
+from .weights import quantize_blockwise, quantize_int8_per_axis
 
 MS_DOMAIN = "com.microsoft"
 
@@ -95,16 +96,29 @@ def _opset(model: onnx.ModelProto) -> int:
     return 0
 
 
+SCHEMES = ("int8", "int8-block", "int4", "fp32")
+NBITS = {"int8-block": 8, "int4": 4}
+
+
 def quantize_graph(
     model: onnx.ModelProto,
     scheme: str,
     base_dir: str = ".",
     block_size: int = 32,
     accuracy_level: int | None = None,
+    overrides: dict[str, str] | None = None,
+    search: bool = True,
 ) -> QuantReport:
-    """Quantises `model` in place. scheme: "int8" or "int4"."""
-    if scheme not in ("int8", "int4"):
-        raise ValueError(f"unknown scheme {scheme!r}: use int8 or int4")
+    """Quantises `model` in place.
+
+    scheme: "int8" (per-column DequantizeLinear), "int8-block" (MatMulNBits, 8 bits) or "int4"
+    (MatMulNBits, 4 bits). `overrides` maps a substring of a node's name to another scheme for
+    that node ("fp32" leaves it as it is), e.g. {"lm_head": "int8"}.
+    """
+    overrides = overrides or {}
+    for sch in [scheme, *overrides.values()]:
+        if sch not in SCHEMES:
+            raise ValueError(f"unknown scheme {sch!r}: use one of {', '.join(SCHEMES)}")
     if _opset(model) < 13:
         raise ValueError(f"opset {_opset(model)} has no per-axis DequantizeLinear: re-export at opset >= 13")
     g = _Graph(model, base_dir)
@@ -128,25 +142,35 @@ def quantize_graph(
         report.params_quantised += w.size
         return out, helper.make_node("DequantizeLinear", [q_name, s_name, z_name], [out], name=g.unique(f"{name}_DequantizeLinear"), axis=axis)
 
-    def nbits_node(node: onnx.NodeProto, a: str, w_kn: np.ndarray, weight: str, out: str) -> onnx.NodeProto:
-        q = quantize_4bit_blockwise(w_kn, block_size)
-        b = g.add_init(q.packed, f"{weight}_Q4")
+    def nbits_node(node: onnx.NodeProto, a: str, w_kn: np.ndarray, weight: str, out: str, bits: int) -> onnx.NodeProto:
+        q = quantize_blockwise(w_kn, bits, block_size, search)
+        b = g.add_init(q.packed, f"{weight}_Q{bits}")
         s = g.add_init(q.scales, f"{weight}_scales")
         z = g.add_init(q.zero_points, f"{weight}_zero_points")
-        attrs = dict(K=q.k, N=q.n, bits=4, block_size=block_size)
+        attrs = dict(K=q.k, N=q.n, bits=bits, block_size=block_size)
         if accuracy_level is not None:
             attrs["accuracy_level"] = accuracy_level
         report.params_quantised += w_kn.size
-        return helper.make_node("MatMulNBits", [a, b, s, z], [out], name=g.unique(f"{node.name or weight}_Q4"), domain=MS_DOMAIN, **attrs)
+        used_ms_domain[0] = True
+        return helper.make_node("MatMulNBits", [a, b, s, z], [out], name=g.unique(f"{node.name or weight}_Q{bits}"), domain=MS_DOMAIN, **attrs)
+
+    used_ms_domain = [False]
+
+    def scheme_for(label: str) -> str:
+        for pattern, sch in overrides.items():
+            if pattern in label:
+                return sch
+        return scheme
 
     for idx, node in enumerate(g.graph.node):
         label = node.name or f"{node.op_type}#{idx}"
         if node.op_type == "MatMul" and len(node.input) == 2:
-            w = g.float_weight(node.input[1], 2)
+            sch = scheme_for(label)
+            w = g.float_weight(node.input[1], 2) if sch != "fp32" else None
             if w is None:
-                continue  # activation @ activation (attention): nothing to quantise
-            if scheme == "int4":
-                replaced[idx] = [nbits_node(node, node.input[0], w, node.input[1], node.output[0])]
+                continue  # activation @ activation (attention), or left in fp32
+            if sch in NBITS:
+                replaced[idx] = [nbits_node(node, node.input[0], w, node.input[1], node.output[0], NBITS[sch])]
             else:
                 out, dq = dq_weight(node.input[1], w, axis=1)
                 new = onnx.NodeProto()
@@ -155,21 +179,22 @@ def quantize_graph(
                 replaced[idx] = ([dq] if dq else []) + [new]
             report.quantised.append(label)
         elif node.op_type == "Gemm":
-            w = g.float_weight(node.input[1], 2)
+            sch = scheme_for(label)
+            w = g.float_weight(node.input[1], 2) if sch != "fp32" else None
             if w is None:
                 continue
             trans_a, trans_b = _attr(node, "transA", 0), _attr(node, "transB", 0)
             alpha, beta = _attr(node, "alpha", 1.0), _attr(node, "beta", 1.0)
-            if scheme == "int4" and trans_a == 0 and alpha == 1.0 and beta == 1.0:
+            if sch in NBITS and trans_a == 0 and alpha == 1.0 and beta == 1.0:
                 w_kn = w.T if trans_b else w
                 if len(node.input) > 2 and node.input[2]:
                     mm_out = g.unique(f"{node.output[0]}_matmul")
                     add = helper.make_node("Add", [mm_out, node.input[2]], [node.output[0]], name=g.unique(f"{label}_bias"))
-                    replaced[idx] = [nbits_node(node, node.input[0], w_kn, node.input[1], mm_out), add]
+                    replaced[idx] = [nbits_node(node, node.input[0], w_kn, node.input[1], mm_out, NBITS[sch]), add]
                 else:
-                    replaced[idx] = [nbits_node(node, node.input[0], w_kn, node.input[1], node.output[0])]
+                    replaced[idx] = [nbits_node(node, node.input[0], w_kn, node.input[1], node.output[0], NBITS[sch])]
             else:
-                if scheme == "int4":
+                if sch in NBITS:
                     report.skipped.append(f"{label}: Gemm with transA/alpha/beta, stored int8 instead")
                 out, dq = dq_weight(node.input[1], w, axis=0 if trans_b else 1)
                 new = onnx.NodeProto()
@@ -178,7 +203,7 @@ def quantize_graph(
                 replaced[idx] = ([dq] if dq else []) + [new]
             report.quantised.append(label)
         elif node.op_type == "Gather" and _attr(node, "axis", 0) == 0:
-            table = g.float_weight(node.input[0], 2)
+            table = g.float_weight(node.input[0], 2) if scheme_for(label) != "fp32" else None
             if table is None:
                 continue
             q, scale = quantize_int8_per_axis(table, axis=0)
@@ -202,7 +227,7 @@ def quantize_graph(
     g.graph.node.extend(nodes)
     g.graph.initializer.extend(g.new_inits)
     _drop_unused_initializers(g.graph)
-    if scheme == "int4" and not any(o.domain == MS_DOMAIN for o in model.opset_import):
+    if used_ms_domain[0] and not any(o.domain == MS_DOMAIN for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid(MS_DOMAIN, 1))
     return report
 

@@ -8,6 +8,8 @@ from onnx import TensorProto, helper, numpy_helper
 from mgm_quantize.graph import quantize_graph
 from mgm_quantize.weights import (
     dequantize_4bit_blockwise,
+    dequantize_blockwise,
+    quantize_blockwise,
     dequantize_int8_per_axis,
     quantize_4bit_blockwise,
     quantize_int8_per_axis,
@@ -49,11 +51,25 @@ class FourBit(unittest.TestCase):
 
     def test_round_trip_error_is_under_half_a_step(self):
         w = np.random.default_rng(2).normal(size=(96, 24)).astype(np.float32)
-        q = quantize_4bit_blockwise(w, 32)
+        q = quantize_4bit_blockwise(w, 32, search=False)
         back = dequantize_4bit_blockwise(q)
         self.assertEqual(back.shape, w.shape)
         step = q.scales.reshape(24, 3).T.repeat(32, axis=0)  # [K, N]
         self.assertTrue(np.all(np.abs(back - w) <= step / 2 + 1e-6))
+
+    def test_range_search_never_raises_the_error(self):
+        w = np.random.default_rng(5).standard_t(3, size=(256, 64)).astype(np.float32)  # heavy tails
+        plain = ((dequantize_4bit_blockwise(quantize_4bit_blockwise(w, 32, search=False)) - w) ** 2).sum()
+        searched = ((dequantize_4bit_blockwise(quantize_4bit_blockwise(w, 32, search=True)) - w) ** 2).sum()
+        self.assertLess(searched, plain)
+
+    def test_eight_bit_blocks(self):
+        w = np.random.default_rng(6).normal(size=(64, 8)).astype(np.float32)
+        q = quantize_blockwise(w, bits=8, block_size=32, search=False)
+        self.assertEqual(q.packed.shape, (8, 2, 32))
+        self.assertEqual(q.zero_points.shape, (16,))
+        step = q.scales.reshape(8, 2).T.repeat(32, axis=0)
+        self.assertTrue(np.all(np.abs(dequantize_blockwise(q) - w) <= step / 2 + 1e-6))
 
     def test_rejects_odd_block_size(self):
         with self.assertRaises(ValueError):
