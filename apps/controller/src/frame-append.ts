@@ -7,7 +7,8 @@ import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrame, type Unsequence
  */
 export async function appendFrame(redis: Redis, streamKey: string, frame: UnsequencedFrame, ttlSeconds: number): Promise<number> {
   const [type, body] = encodeFrame(frame);
-  return Number(await redis.eval(APPEND_FRAME_LUA, 1, streamKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds));
+  const [seq] = (await redis.eval(APPEND_FRAME_LUA, 1, streamKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds)) as [number, number];
+  return seq;
 }
 
 export function abortedEndFrame(enqueuedAt: number): UnsequencedFrame {

@@ -1,42 +1,76 @@
 import type { Redis } from 'ioredis';
 import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
 
+export interface FrameWriterOptions {
+  redis: Redis;
+  streamKey: string;
+  /** The job's cancel flag, checked with every append. */
+  cancelKey: string;
+  ttlSeconds: number;
+  /** Called once when an append sees the cancel flag. */
+  onCancelled: () => void;
+}
+
 /**
- * Appends one job's frames to its Redis Stream. `push` does not wait for Redis (one connection
- * keeps the order), so the generation loop never stalls on a round trip; `flush` waits for all.
+ * Appends one job's frames to its Redis Stream, in order, with at most one append in flight:
+ * deltas produced while an append is on its way are merged into the next delta frame, so the
+ * generation loop never waits for Redis and a slow round trip costs frames, not tokens. Each
+ * append also reads the cancel flag (once per frame, so at least once per round trip).
  */
 export class FrameWriter {
-  private pending: Promise<unknown> = Promise.resolve();
+  private readonly queue: UnsequencedFrame[] = [];
+  private inFlight: Promise<void> | null = null;
   private failure: unknown = null;
+  private cancelled = false;
   /** False once the stream holds a terminal frame (someone else ended the job). */
   open = true;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly streamKey: string,
-    private readonly ttlSeconds: number,
-  ) {}
+  constructor(private readonly options: FrameWriterOptions) {}
 
+  /** Queues a frame without waiting; a delta joins a delta still waiting to be sent. */
   push(frame: UnsequencedFrame): void {
-    const append = this.append(frame).catch((error: unknown) => {
-      this.failure ??= error;
-    });
-    this.pending = append;
+    const last = this.queue.at(-1);
+    if (frame.type === 'delta' && last?.type === 'delta') last.text += frame.text;
+    else this.queue.push(frame.type === 'delta' ? { ...frame } : frame);
+    this.pump();
   }
 
-  /** Appends and waits; returns the seq, or -1 when the stream had already ended. */
+  /** Sends everything queued, then appends `frame` and waits; returns its seq, or -1 when the stream had already ended. */
   async append(frame: UnsequencedFrame): Promise<number> {
-    const [type, body] = encodeFrame(frame);
-    const seq = Number(
-      await this.redis.eval(APPEND_FRAME_LUA, 1, this.streamKey, type, body, FRAME_STREAM_MAX_LENGTH, this.ttlSeconds),
-    );
-    if (seq < 0) this.open = false;
-    return seq;
+    await this.flush();
+    return this.send(frame);
   }
 
+  /** Waits until every queued frame is written; throws the first write error. */
   async flush(): Promise<void> {
-    await this.pending;
+    while (this.inFlight) await this.inFlight;
     if (this.failure) throw this.failure;
+  }
+
+  private pump(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    const frame = this.queue.shift()!;
+    this.inFlight = this.send(frame).then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    ).finally(() => {
+      this.inFlight = null;
+      this.pump();
+    });
+  }
+
+  private async send(frame: UnsequencedFrame): Promise<number> {
+    const { redis, streamKey, cancelKey, ttlSeconds } = this.options;
+    const [type, body] = encodeFrame(frame);
+    const [seq, cancelled] = (await redis.eval(APPEND_FRAME_LUA, 2, streamKey, cancelKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds)) as [number, number];
+    if (seq < 0) this.open = false;
+    if (cancelled === 1 && !this.cancelled) {
+      this.cancelled = true;
+      this.options.onCancelled();
+    }
+    return seq;
   }
 }
 

@@ -15,7 +15,6 @@ import {
   type JobResult,
   type RedisKeys,
 } from '@mgm/protocol';
-import { CancelWatch } from './cancel-watch.ts';
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
 import type { WorkerStats } from './worker-stats.ts';
@@ -46,7 +45,14 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
   const parsed = jobPayloadSchema.safeParse(job.data);
   const jobId = parsed.success ? parsed.data.jobId : String(job.id);
   const logger = deps.logger.child({ jobId, model: deps.model.info.name });
-  const writer = new FrameWriter(deps.redis, deps.keys.jobStream(jobId), deps.streamTtlSeconds);
+  const abort = new AbortController();
+  const writer = new FrameWriter({
+    redis: deps.redis,
+    streamKey: deps.keys.jobStream(jobId),
+    cancelKey: deps.keys.jobCancel(jobId),
+    ttlSeconds: deps.streamTtlSeconds,
+    onCancelled: () => abort.abort('cancelled'),
+  });
 
   if (!parsed.success) {
     const message = `invalid job: ${describeZodError(parsed.error)}`;
@@ -61,10 +67,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     return null;
   }
 
-  const abort = new AbortController();
   const onOuterAbort = () => abort.abort(control.signal.reason);
   control.signal.addEventListener('abort', onOuterAbort, { once: true });
-  const cancelWatch = new CancelWatch(deps.redis, deps.keys.jobCancel(jobId), () => abort.abort('cancelled'));
   try {
     if (state.cancelled) {
       await endAborted(writer, payload, startedAt, '', 0);
@@ -92,8 +96,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
         if (delta.length === 0) continue;
         text += delta;
         deltas += 1;
+        // The append of this delta also reads the cancel flag.
         writer.push({ type: 'delta', text: delta });
-        cancelWatch.poll();
         if (!writer.open) abort.abort('stream ended');
       }
       result = await generation.result;

@@ -8,24 +8,29 @@ import { streamFrameSchema, type StreamFrame } from './stream-frame.ts';
  * of the frame without jobId/seq/type).
  *
  * APPEND_FRAME_LUA appends atomically: it computes the next seq, refuses to write after a
- * terminal frame (returns -1), caps the stream length and refreshes its expiry.
- * KEYS[1] = stream key; ARGV = [type, body JSON, max length, ttl seconds]. Returns the seq.
+ * terminal frame (seq -1), caps the stream length and refreshes its expiry. With a second key
+ * (the job's cancel flag) it also says whether the job was cancelled, so a worker checks the
+ * flag with every frame it writes at no extra round trip.
+ * KEYS = [stream key, cancel key?]; ARGV = [type, body JSON, max length, ttl seconds].
+ * Returns [seq, cancelled (0|1)].
  */
 export const APPEND_FRAME_LUA = `
+local cancelled = 0
+if KEYS[2] then cancelled = redis.call('EXISTS', KEYS[2]) end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local seq = 0
 if #last > 0 then
   local fields = last[1][2]
   for i = 1, #fields, 2 do
     if fields[i] == 't' and (fields[i + 1] == 'end' or fields[i + 1] == 'error') then
-      return -1
+      return {-1, cancelled}
     end
   end
   seq = tonumber(string.match(last[1][1], '%-(%d+)$'))
 end
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '0-' .. (seq + 1), 't', ARGV[1], 'b', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-return seq
+return {seq, cancelled}
 `;
 
 /** Frames of a job are capped at this many entries (maxNewTokens ≤ 4096 deltas, twice for a retry). */

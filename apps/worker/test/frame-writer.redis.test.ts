@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeFrameEntry, type RedisKeys } from '@mgm/protocol';
+import { FrameWriter } from '../src/frame-writer.ts';
+import { connect, testNamespace } from './redis-test-helpers.ts';
+
+let redis: Redis;
+let keys: RedisKeys;
+let cleanup: (redis: Redis) => Promise<void>;
+
+beforeEach(() => {
+  redis = connect();
+  ({ keys, cleanup } = testNamespace('fw'));
+});
+
+afterEach(async () => {
+  await cleanup(redis);
+  await redis.quit();
+});
+
+function writer(jobId: string, onCancelled = () => undefined): FrameWriter {
+  return new FrameWriter({ redis, streamKey: keys.jobStream(jobId), cancelKey: keys.jobCancel(jobId), ttlSeconds: 30, onCancelled });
+}
+
+async function frames(jobId: string) {
+  return (await redis.xrange(keys.jobStream(jobId), '-', '+')).map(([id, fields]) => decodeFrameEntry(jobId, id, fields));
+}
+
+describe('FrameWriter', () => {
+  it('keeps order and text exactly while merging deltas produced during an append', async () => {
+    const w = writer('j1');
+    w.push({ type: 'start', workerId: 'w', queueMs: 1 });
+    const words = Array.from({ length: 200 }, (_, i) => `w${i} `);
+    for (const word of words) w.push({ type: 'delta', text: word });
+    await w.append({ type: 'end', finishReason: 'stop', tokens: { prompt: 1, visual: 0, generated: 200 }, timingsMs: { queue: 0, preprocess: 0, vision: 0, prefill: 0, ttft: 0, decode: 0, total: 0 }, tokensPerSecond: 1, text: words.join('') });
+    const written = await frames('j1');
+    expect(written.map((f) => f.seq)).toEqual(written.map((_, i) => i));
+    expect(written[0]?.type).toBe('start');
+    expect(written.at(-1)?.type).toBe('end');
+    expect(written.filter((f) => f.type === 'delta').map((f) => (f.type === 'delta' ? f.text : '')).join('')).toBe(words.join(''));
+    expect(written.length).toBeLessThan(202);
+    expect(await redis.ttl(keys.jobStream('j1'))).toBeGreaterThan(0);
+  });
+
+  it('reports the cancel flag with the next append, and refuses to write after a terminal frame', async () => {
+    let cancelled = 0;
+    const w = writer('j2', () => {
+      cancelled += 1;
+    });
+    await w.append({ type: 'start', workerId: 'w', queueMs: 0 });
+    expect(cancelled).toBe(0);
+    await redis.set(keys.jobCancel('j2'), '1');
+    w.push({ type: 'delta', text: 'a' });
+    await w.flush();
+    expect(cancelled).toBe(1);
+    expect(await w.append({ type: 'error', code: 'INTERNAL', message: 'x' })).toBe(2);
+    expect(await w.append({ type: 'delta', text: 'late' })).toBe(-1);
+    expect(w.open).toBe(false);
+    expect(cancelled).toBe(1);
+    expect((await frames('j2')).map((f) => f.type)).toEqual(['start', 'delta', 'error']);
+  });
+});
