@@ -3,8 +3,13 @@ export interface NavItem {
   label: string;
 }
 
-/** The product's pages, in nav order. Compare, Arena, Leaderboard and Admin join this list when they exist. */
-export const navItems: readonly NavItem[] = [{ href: '/', label: 'Chat' }];
+/** The product's pages, in nav order. Admin joins this list when it exists. */
+export const navItems: readonly NavItem[] = [
+  { href: '/', label: 'Chat' },
+  { href: '/compare', label: 'Compare' },
+  { href: '/arena', label: 'Arena' },
+  { href: '/leaderboard', label: 'Leaderboard' },
+];
 
 export function isActiveNavItem(item: NavItem, pathname: string): boolean {
   return item.href === '/' ? pathname === '/' : pathname === item.href || pathname.startsWith(`${item.href}/`);
