@@ -5,30 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadModel, manifestSchema } from '@mgm/engine';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExportReference, checkExport, readExportReference } from '../src/export-check.ts';
 import { SHIPPED_MODELS_DIR, getZooEntry, manifestTemplate } from '../src/index.ts';
 
 const run = promisify(execFile);
 const EXPORTER_DIR = path.resolve(SHIPPED_MODELS_DIR, '../tools/export-mgm');
-
-interface Tensor {
-  dims: number[];
-  data: number[];
-}
-type Reference = Record<'images' | 'input_ids' | 'image_features' | 'inputs_embeds' | 'prefill_logits' | 'step_logits', Tensor> & {
-  images_aux?: Tensor;
-};
-
-function maxRelativeError(expected: number[], actual: Float32Array): number {
-  let scale = 0;
-  let worst = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs((expected[i] as number) - (actual[i] as number)));
-  return worst / scale;
-}
-
-const f32 = (t: Tensor) => new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
 
 /**
  * tools/export-mgm on tools/mgm-tiny's model dressed as a released MGM model (random weights):
@@ -40,7 +22,7 @@ describe.each([
   ['llava-tiny', ['--no-variants']],
 ] as [string, string[]][])('export_mgm --tiny-standin %s', (name, extra) => {
   let out: string;
-  let ref: Reference;
+  let ref: ExportReference;
   beforeAll(async () => {
     out = await mkdtemp(path.join(tmpdir(), 'mgm-export-'));
     const refFile = path.join(out, 'reference.json');
@@ -50,7 +32,7 @@ describe.each([
       { cwd: EXPORTER_DIR, maxBuffer: 1 << 26 },
     );
     expect(JSON.parse(stdout.trim().split('\n').at(-1) as string)).toMatchObject({ name, folder: path.join(out, name) });
-    ref = JSON.parse(await readFile(refFile, 'utf8')) as Reference;
+    ref = await readExportReference(refFile);
   }, 180_000);
   afterAll(() => rm(out, { recursive: true, force: true }));
 
@@ -65,49 +47,18 @@ describe.each([
   });
 
   it('its graphs compute what the PyTorch model computes (vision, embed, prefill and a cached step)', async () => {
-    const dir = path.join(out, name);
-    const open = (f: string) => ort.InferenceSession.create(path.join(dir, f));
-    const [vision, embed, decoder] = [await open('vision.onnx'), await open('embed.onnx'), await open('decoder.onnx')];
-    try {
-      const feeds: Record<string, ort.Tensor> = { images: f32(ref.images) };
-      if (ref.images_aux) feeds.images_aux = f32(ref.images_aux);
-      const features = (await vision.run(feeds)).image_features as ort.Tensor;
-      expect(features.dims).toEqual(ref.image_features.dims);
-      expect(maxRelativeError(ref.image_features.data, features.data as Float32Array)).toBeLessThan(1e-3);
+    const errors = await checkExport(path.join(out, name), ref);
+    expect(errors.imageFeatures).toBeLessThan(1e-3);
+    expect(errors.inputsEmbeds).toBeLessThan(1e-5);
+    expect(errors.prefillLogits).toBeLessThan(1e-3);
+    expect(errors.stepLogits).toBeLessThan(1e-3);
+  });
 
-      const ids = new ort.Tensor('int64', BigInt64Array.from(ref.input_ids.data.map(BigInt)), ref.input_ids.dims);
-      const embeds = (await embed.run({ input_ids: ids })).inputs_embeds as ort.Tensor;
-      expect(maxRelativeError(ref.inputs_embeds.data, embeds.data as Float32Array)).toBeLessThan(1e-5);
-
-      const layers = 4;
-      const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 64]);
-      const prefill: Record<string, ort.Tensor> = {
-        inputs_embeds: embeds,
-        attention_mask: new ort.Tensor('int64', new BigInt64Array(6).fill(1n), [1, 6]),
-        position_ids: new ort.Tensor('int64', BigInt64Array.from([0n, 1n, 2n, 3n, 4n, 5n]), [1, 6]),
-      };
-      for (let i = 0; i < layers; i++) {
-        prefill[`past_key_values.${i}.key`] = empty();
-        prefill[`past_key_values.${i}.value`] = empty();
-      }
-      const first = await decoder.run(prefill);
-      expect(maxRelativeError(ref.prefill_logits.data, first.logits?.data as Float32Array)).toBeLessThan(1e-3);
-
-      const stepEmbed = (await embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(ref.input_ids.data[0] as number)]), [1, 1]) }))
-        .inputs_embeds as ort.Tensor;
-      const step: Record<string, ort.Tensor> = {
-        inputs_embeds: stepEmbed,
-        attention_mask: new ort.Tensor('int64', new BigInt64Array(7).fill(1n), [1, 7]),
-        position_ids: new ort.Tensor('int64', BigInt64Array.from([6n]), [1, 1]),
-      };
-      for (let i = 0; i < layers; i++) {
-        step[`past_key_values.${i}.key`] = first[`present.${i}.key`] as ort.Tensor;
-        step[`past_key_values.${i}.value`] = first[`present.${i}.value`] as ort.Tensor;
-      }
-      const second = await decoder.run(step);
-      expect(maxRelativeError(ref.step_logits.data, second.logits?.data as Float32Array)).toBeLessThan(1e-3);
-    } finally {
-      await Promise.all([vision.release(), embed.release(), decoder.release()]);
+  it.runIf(extra.length === 0)('its q8 / q4 graphs stay near PyTorch (reported by the same check)', async () => {
+    for (const dtype of ['q8', 'q4']) {
+      const errors = await checkExport(path.join(out, name), ref, dtype);
+      expect(errors.inputsEmbeds).toBeLessThan(0.02);
+      expect(errors.prefillLogits).toBeLessThan(dtype === 'q8' ? 0.05 : 0.3);
     }
   });
 
