@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { RedisKeys } from '@mgm/protocol';
+import { createAdmin, type AdminOptions, type AdminSetup } from './admin/admin-setup.ts';
 import { createArena } from './arena/arena-setup.ts';
 import type { ArenaWeights } from './arena/model-draw.ts';
 import { FeedbackLog } from './feedback-log.ts';
@@ -30,6 +31,8 @@ export interface ControllerOptions {
   watchdogIntervalMs: number;
   /** Arena sampling weights per model (unlisted: 1). */
   arenaWeights?: ArenaWeights;
+  /** Admin dashboard, admin API, /metrics (absent: admin disabled). */
+  admin?: AdminOptions;
 }
 
 export interface Controller {
@@ -37,6 +40,7 @@ export interface Controller {
   readonly io: GatewayServer;
   readonly registry: WorkerRegistry;
   readonly dispatcher: JobDispatcher;
+  readonly admin: AdminSetup;
   /** Listens; answers the bound port (port 0 picks a free one). */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -64,25 +68,28 @@ export async function createController(options: ControllerOptions): Promise<Cont
     jobTtlSeconds: options.jobTtlSeconds,
     weights: options.arenaWeights ?? {},
   });
+  const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
   const http = createServer(
-    arena.withRoutes(createHttpApi({
+    admin.withRoutes(arena.withRoutes(createHttpApi({
       redis,
       registry,
       images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
       feedback: new FeedbackLog(options.dataDir),
       logger,
       maxUploadBytes: options.maxUploadBytes,
-    })),
+    }))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
   arena.attach(io);
+  admin.attach(io);
 
   return {
     http,
     io,
     registry,
     dispatcher,
+    admin,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -93,6 +100,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       }),
     close: async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await admin.close();
       await watchdog.close();
       await relay.close();
       relayConnection.disconnect();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
+import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
+import type { AdminOptions } from './admin/admin-setup.ts';
 import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
@@ -16,15 +17,26 @@ const envSchema = z.object({
   jobTtlSeconds: intFrom(60).default(3600),
   watchdogIntervalMs: intFrom(100).default(2000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  production: z.boolean(),
+  adminToken: z
+    .string()
+    .min(ADMIN_TOKEN_MIN_LENGTH, `ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: use a long random string (openssl rand -hex 32)`)
+    .optional(),
+  adminSessionTtlSeconds: intFrom(60).default(12 * 3600),
+  adminPushIntervalMs: intFrom(100).default(1000),
+  adminSampleIntervalMs: intFrom(500).default(5000),
+  adminDeadRetentionMs: intFrom(0).default(30_000),
 });
-export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights };
+export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions };
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
  * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl), IMAGE_TTL_S
  * (86400), MAX_UPLOAD_BYTES (20 MiB), JOB_TTL_S (3600: how long a job's frames can be resumed),
  * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
- * unlisted models weigh 1, 0 keeps a model out).
+ * unlisted models weigh 1, 0 keeps a model out), ADMIN_TOKEN (admin dashboard, admin API and /metrics;
+ * required when NODE_ENV=production, else admin stays disabled without it), ADMIN_SESSION_TTL_S (43200),
+ * ADMIN_PUSH_INTERVAL_MS (1000), ADMIN_SAMPLE_INTERVAL_MS (5000), ADMIN_DEAD_RETENTION_MS (30000).
  */
 export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig {
   const parsed = envSchema.safeParse({
@@ -38,7 +50,28 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     jobTtlSeconds: env.JOB_TTL_S,
     watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
+    production: env.NODE_ENV === 'production',
+    adminToken: env.ADMIN_TOKEN === '' ? undefined : env.ADMIN_TOKEN,
+    adminSessionTtlSeconds: env.ADMIN_SESSION_TTL_S,
+    adminPushIntervalMs: env.ADMIN_PUSH_INTERVAL_MS,
+    adminSampleIntervalMs: env.ADMIN_SAMPLE_INTERVAL_MS,
+    adminDeadRetentionMs: env.ADMIN_DEAD_RETENTION_MS,
   });
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid controller configuration: ${describeZodError(parsed.error)}`);
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS) };
+  const config = parsed.data;
+  if (config.production && config.adminToken === undefined) {
+    throw new MgmError(
+      'BAD_REQUEST',
+      'ADMIN_TOKEN is not set: with NODE_ENV=production the controller does not start without it, because the admin dashboard, ' +
+        'the admin API and /metrics need it. Set ADMIN_TOKEN to a long random string (e.g. `openssl rand -hex 32`).',
+    );
+  }
+  const admin: AdminOptions = {
+    token: config.adminToken ?? null,
+    sessionTtlSeconds: config.adminSessionTtlSeconds,
+    pushIntervalMs: config.adminPushIntervalMs,
+    sampleIntervalMs: config.adminSampleIntervalMs,
+    deadRetentionMs: config.adminDeadRetentionMs,
+  };
+  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin };
 }

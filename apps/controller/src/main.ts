@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     jobTtlSeconds: config.jobTtlSeconds,
     watchdogIntervalMs: config.watchdogIntervalMs,
     arenaWeights: config.arenaWeights,
+    admin: config.admin,
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');

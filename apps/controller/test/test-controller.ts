@@ -6,6 +6,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { ImageKernels, normalizeUpload } from '@mgm/vision';
 import type { ClientFrame, ClientToServerEvents, RedisKeys, ServerToClientEvents } from '@mgm/protocol';
 import { connect, silentLogger } from '@mgm/worker/testing';
+import type { AdminOptions } from '../src/admin/admin-setup.ts';
 import { createController, type Controller } from '../src/controller.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -21,7 +22,7 @@ const kernels = new ImageKernels();
 
 export async function startTestController(
   keys: RedisKeys,
-  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number> } = {},
+  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions } = {},
 ): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
@@ -42,6 +43,7 @@ export async function startTestController(
     jobTtlSeconds: 120,
     watchdogIntervalMs: options.watchdogIntervalMs ?? 300,
     arenaWeights: options.arenaWeights,
+    admin: options.admin,
   });
   const port = await controller.listen(0, '127.0.0.1');
   return {
