@@ -1,0 +1,213 @@
+/**
+ * Compare, arena and leaderboard in a real browser against the real stack (scripts/stack.ts):
+ * Redis with a key prefix of its own, the controller, a worker for each of the three shipped
+ * checkpoints and the production web app. The tiny checkpoints are weak, so nothing here depends
+ * on an answer being right: it checks streaming, metrics, votes, hidden then revealed names,
+ * and the leaderboard built from the recorded votes.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../../scripts/stack.ts';
+import { launchChromium } from './browser.ts';
+import { deleteKeysWithPrefix } from './redis-cleanup.ts';
+import { readTestSet, testImagePath } from './test-set.ts';
+
+const MODELS = ['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny'];
+/** Everything that would give a hidden model away: ids and display names. */
+const NAMES = ['mgm-tiny', 'llava', 'mgm-tiny-hd'];
+const ROW = readTestSet().find((row) => row.type === 'text' && row.history.length === 0);
+
+const prefix = `test-web-compare-${randomBytes(4).toString('hex')}`;
+const log: string[] = [];
+let dataDir = '';
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+let revealed: { winner: string; loser: string } | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mgm-web-compare-'));
+  try {
+    stack = await startStack({
+      redisPrefix: prefix,
+      controllerPort: 0,
+      webPort: 0,
+      models: MODELS.map((model) => `models/${model}`),
+      dataDir,
+      output: (source, line) => log.push(`[${source}] ${line}`),
+      timeoutMs: 300_000,
+    });
+  } catch (error) {
+    throw new Error(`the stack did not start: ${String(error)}\n${log.slice(-40).join('\n')}`);
+  }
+  browser = await launchChromium();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (stack && !stack.privateRedis) await deleteKeysWithPrefix(stack.redisUrl, prefix);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+interface Watched {
+  page: Page;
+  errors: string[];
+  /** Socket.io payloads received, in order. */
+  received: string[];
+}
+
+async function open(url: string, options: { connects?: boolean } = {}): Promise<Watched> {
+  const viewport = { width: 1280, height: 800 };
+  const page = await browser!.newPage({ viewport });
+  const watched: Watched = { page, errors: [], received: [] };
+  page.on('pageerror', (error) => watched.errors.push(error.message));
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string') watched.received.push(payload);
+    });
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  if (options.connects !== false) await page.locator('[data-testid="connection-status"][data-connected="true"]').waitFor({ timeout: 60_000 });
+  return watched;
+}
+
+async function readVotes(): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(path.join(dataDir, 'votes.jsonl'), 'utf8');
+  return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const finished = '[data-status="done"], [data-status="stopped"], [data-status="error"]';
+
+describe('compare, arena and leaderboard on the real stack', () => {
+  it('compares three checkpoints: three streamed answers with their metrics, a recorded vote, a link that reproduces the setup', async () => {
+    expect(stack?.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack?.skipped)}`).toEqual(MODELS);
+    if (!ROW || !stack?.webUrl) throw new Error('no text-reading test row, or no web app');
+    const { page, errors, received } = await open(`${stack.webUrl}/compare?models=${MODELS.join(',')}&temperature=0`);
+
+    const selects = page.getByTestId('compare-model-select');
+    await expect.poll(() => selects.count(), { timeout: 30_000 }).toBe(3);
+    expect(await selects.evaluateAll((elements) => elements.map((element) => (element as HTMLSelectElement).value))).toEqual(MODELS);
+
+    await page.getByTestId('image-input').setInputFiles(testImagePath(ROW));
+    await page.getByTestId('image-preview').waitFor();
+    await page.getByTestId('composer-input').fill(ROW.question);
+    const send = page.getByTestId('send-button');
+    await expect.poll(() => send.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await send.click();
+
+    const answers = page.getByTestId('compare-answer');
+    await expect.poll(() => answers.count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => page.locator(`[data-testid="compare-answer"]:is(${finished})`).count(), { timeout: 180_000 }).toBe(3);
+    for (const [index, model] of MODELS.entries()) {
+      const answer = answers.nth(index);
+      expect(await answer.getAttribute('data-model')).toBe(model);
+      expect(await answer.getAttribute('data-letter')).toBe('ABC'[index]);
+      expect(await answer.getAttribute('data-status'), await answer.innerText()).toBe('done');
+      expect((await answer.getByTestId('answer-text').innerText()).trim()).not.toBe('');
+      const metrics = await answer.getByTestId('answer-metrics').innerText();
+      for (const figure of ['TTFT', 'tok/s', 'tokens', 'total', 'end', 'worker']) expect(metrics).toContain(figure);
+      expect(metrics).toContain(model);
+    }
+    // Each answer came as delta frames of its own job.
+    const streamedJobs = new Set(received.filter((p) => p.includes('"frame"') && p.includes('"type":"delta"')).map((p) => /"jobId":"([^"]+)"/.exec(p)?.[1]));
+    expect(streamedJobs.size).toBe(3);
+
+    await page.getByTestId('vote-pane-1').click();
+    await page.getByTestId('vote-recorded').waitFor({ timeout: 15_000 });
+    const [vote] = await readVotes();
+    expect(vote).toMatchObject({ mode: 'compare', blind: false, counted: false, choice: { type: 'pane', pane: 1 }, turns: 1 });
+    const panes = vote!.panes as Array<Record<string, unknown>>;
+    expect(panes.map((pane) => [pane.label, pane.model])).toEqual([
+      ['A', MODELS[0]],
+      ['B', MODELS[1]],
+      ['C', MODELS[2]],
+    ]);
+    for (const pane of panes) {
+      expect(pane).toMatchObject({ imageHash: expect.stringMatching(/^[0-9a-f]{64}$/), params: { temperature: 0 }, finishReason: 'stop' });
+      expect(pane.messages).toEqual([{ role: 'user', content: ROW.question }]);
+      expect(typeof pane.answer).toBe('string');
+      expect(pane.timingsMs).toMatchObject({ ttft: expect.any(Number) });
+    }
+
+    await page.getByTestId('share-link').click();
+    const link = page.url();
+    expect(link).toMatch(/image=[0-9a-f]{64}/);
+    const again = await open(link);
+    await again.page.getByTestId('image-preview').waitFor({ timeout: 30_000 });
+    expect(await again.page.getByTestId('composer-input').inputValue()).toBe(ROW.question);
+    await expect.poll(() => again.page.getByTestId('compare-model-select').count(), { timeout: 30_000 }).toBe(3);
+    expect(await again.page.getByTestId('compare-model-select').evaluateAll((elements) => elements.map((element) => (element as HTMLSelectElement).value))).toEqual(MODELS);
+    await again.page.close();
+
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 400_000);
+
+  it('runs an arena round: names hidden until the vote, then revealed', async () => {
+    if (!ROW || !stack?.webUrl) throw new Error('no text-reading test row, or no web app');
+    const { page, errors, received } = await open(`${stack.webUrl}/arena`);
+
+    await page.getByTestId('image-input').setInputFiles(testImagePath(ROW));
+    await page.getByTestId('image-preview').waitFor();
+    await page.getByTestId('composer-input').fill(ROW.question);
+    const send = page.getByTestId('send-button');
+    await expect.poll(() => send.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await send.click();
+
+    const answers = page.getByTestId('arena-answer');
+    await expect.poll(() => answers.count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => page.locator(`[data-testid="arena-answer"]:is(${finished})`).count(), { timeout: 180_000 }).toBe(2);
+    expect(await answers.nth(0).getAttribute('data-status')).toBe('done');
+    expect(await answers.nth(1).getAttribute('data-status')).toBe('done');
+    expect(await answers.nth(0).getByTestId('answer-title').innerText()).toBe('Model A');
+    expect(await answers.nth(1).getByTestId('answer-title').innerText()).toBe('Model B');
+    expect(received.some((payload) => payload.includes('"type":"delta"'))).toBe(true);
+
+    // Before the vote, neither the page nor anything the browser received names a model.
+    const before = (await page.locator('body').innerText()).toLowerCase();
+    const wire = received.join('\n').toLowerCase();
+    for (const name of NAMES) {
+      expect(before).not.toContain(name);
+      expect(wire).not.toContain(name);
+    }
+
+    await page.getByTestId('vote-a').click();
+    await page.getByTestId('arena-reveal').waitFor({ timeout: 15_000 });
+    const a = await page.getByTestId('reveal-a').innerText();
+    const b = await page.getByTestId('reveal-b').innerText();
+    expect(MODELS).toContain(a);
+    expect(MODELS).toContain(b);
+    expect(a).not.toBe(b);
+    expect(await answers.nth(0).getByTestId('answer-title').innerText()).not.toBe('Model A');
+    revealed = { winner: a, loser: b };
+
+    const votes = await readVotes();
+    expect(votes).toHaveLength(2);
+    expect(votes[1]).toMatchObject({ mode: 'arena', blind: true, counted: true, choice: { type: 'pane', pane: 0 } });
+    expect((votes[1]!.panes as Array<{ model: string }>).map((pane) => pane.model)).toEqual([a, b]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 400_000);
+
+  it('shows the recorded votes on the leaderboard', async () => {
+    if (!stack?.webUrl || !revealed) throw new Error('the arena round did not run');
+    // The leaderboard opens no socket: wait for its table.
+    const { page, errors } = await open(`${stack.webUrl}/leaderboard`, { connects: false });
+    await page.getByTestId('leaderboard-table').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('counted-votes').innerText()).toBe('1');
+    expect(await page.getByTestId('named-votes').innerText()).toBe('1');
+    const rows = page.getByTestId('leaderboard-row');
+    expect(await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-model')))).toEqual([revealed.winner, revealed.loser]);
+    const winner = rows.nth(0);
+    const loser = rows.nth(1);
+    expect(await winner.getByTestId('votes').innerText()).toBe('1');
+    expect(await loser.getByTestId('votes').innerText()).toBe('1');
+    expect(Number(await winner.getByTestId('rating').innerText())).toBeGreaterThan(Number(await loser.getByTestId('rating').innerText()));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
