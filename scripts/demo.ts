@@ -3,7 +3,7 @@
  * one worker per shipped checkpoint and the web app; prints the URL; Ctrl-C stops everything.
  * Env: REDIS_URL, REDIS_PREFIX, CONTROLLER_PORT (8780), WEB_PORT (3000), MGM_DEVICE (cpu),
  * MGM_MODELS (comma-separated checkpoint folders), WORKER_THREADS (default: the cores shared out
- * among the CPU workers), DATA_DIR (data), LOG_LEVEL (warn).
+ * among the CPU workers), DATA_DIR (data), LOG_LEVEL (warn), ADMIN_TOKEN (default: a random one, printed).
  */
 import { availableParallelism } from 'node:os';
 import { defaultModels, startStack, StackError, type Stack } from './stack.ts';
@@ -56,6 +56,7 @@ const served = stack.workers.map((w) => w.id).join(', ') || 'none';
 process.stdout.write(
   `\n  MGM Serve is running: open ${stack.webUrl}\n` +
     `  controller ${stack.controllerUrl} · redis ${stack.privateRedis ? `${stack.redisUrl} (private)` : 'from REDIS_URL'} · workers: ${served}\n` +
+    `  admin dashboard ${stack.webUrl}/admin · token ${env.ADMIN_TOKEN ? 'from ADMIN_TOKEN' : `${stack.adminToken} (made for this run; set ADMIN_TOKEN to choose one)`}\n` +
     `  Ctrl-C stops everything.\n\n`,
 );
 for (const child of stack.children) {

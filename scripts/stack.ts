@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,8 @@ export interface StackOptions {
   buildWeb?: 'auto' | 'always' | 'never';
   /** Extra environment for every child. */
   env?: Record<string, string>;
+  /** The controller's ADMIN_TOKEN (default env ADMIN_TOKEN, else a random one made for this stack). */
+  adminToken?: string;
   /** Where the children's output lines and the launcher's notes go. */
   output?: (source: string, line: string) => void;
   /** How long to wait for each part to come up. */
@@ -54,6 +57,8 @@ export interface Stack {
   workers: StackWorker[];
   skipped: Array<{ checkpoint: string; reason: string }>;
   children: ManagedChild[];
+  /** What logs into /admin (and the admin API as a Bearer token). */
+  adminToken: string;
   /** Stops every process this stack started (workers first, Redis last). */
   stop: () => Promise<void>;
 }
@@ -88,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.env,
     };
 
+    const adminToken = options.adminToken ?? options.env?.ADMIN_TOKEN ?? (process.env.ADMIN_TOKEN || randomBytes(24).toString('base64url'));
     const controllerPort = await pickPort(options.controllerPort ?? 8780, 'CONTROLLER_PORT', '127.0.0.1');
     const controllerUrl = `http://127.0.0.1:${controllerPort}`;
     const controller = startChild(
@@ -96,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ['--import', 'tsx', 'apps/controller/src/main.ts'],
       {
         cwd: repoRoot,
-        env: { ...childEnv, CONTROLLER_PORT: String(controllerPort), CONTROLLER_HOST: '127.0.0.1', DATA_DIR: path.resolve(repoRoot, options.dataDir ?? 'data') },
+        env: { ...childEnv, ADMIN_TOKEN: adminToken, CONTROLLER_PORT: String(controllerPort), CONTROLLER_HOST: '127.0.0.1', DATA_DIR: path.resolve(repoRoot, options.dataDir ?? 'data') },
       },
       output,
     );
@@ -130,7 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     for (const worker of workers) {
       const child = children.find((c) => c.child.pid === worker.pid)!;
-      await waitUntil(async () => (await workerState(controllerUrl, worker.id)) === 'ready', child, timeoutMs, `worker ${worker.id} to load its checkpoint`);
+      await waitUntil(async () => (await workerState(controllerUrl, worker.id, adminToken)) === 'ready', child, timeoutMs, `worker ${worker.id} to load its checkpoint`);
       note(`worker ready: ${worker.id} (${path.relative(repoRoot, worker.checkpoint)})`);
     }
     if (workers.length === 0) note('warning: no checkpoint was found, so no model is served; see models/README.md');
@@ -153,7 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webUrl = `http://localhost:${webPort}`;
       await waitUntil(async () => (await fetchStatus(`http://127.0.0.1:${webPort}/`)) === 200, web, timeoutMs, 'the web app to answer');
     }
-    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, stop: stopAll };
+    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, adminToken, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -279,8 +285,9 @@ async function fetchStatus(url: string): Promise<number> {
   return res.status;
 }
 
-async function workerState(controllerUrl: string, id: string): Promise<string | null> {
-  const res = await fetch(`${controllerUrl}/api/workers`, { signal: AbortSignal.timeout(2000) });
+/** Worker ids are admin-only (the public list does not name workers). */
+async function workerState(controllerUrl: string, id: string, adminToken: string): Promise<string | null> {
+  const res = await fetch(`${controllerUrl}/api/admin/workers`, { headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(2000) });
   const body = (await res.json()) as { workers?: Array<{ id: string; state: string }> };
   return body.workers?.find((w) => w.id === id)?.state ?? null;
 }

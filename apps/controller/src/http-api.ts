@@ -7,6 +7,7 @@ import {
   feedbackInputSchema,
   httpStatusByCode,
   toApiError,
+  toPublicWorker,
   type FeedbackResponse,
   type ModelListResponse,
   type WorkerListResponse,
@@ -66,7 +67,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespons
   }
   if (path === '/api/workers') {
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
-    const body: WorkerListResponse = { workers: await deps.registry.list() };
+    const body: WorkerListResponse = { workers: (await deps.registry.list()).map(toPublicWorker) };
     return sendJson(res, 200, body);
   }
   if (path === '/api/images') {

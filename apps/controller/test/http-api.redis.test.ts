@@ -47,7 +47,14 @@ describe('HTTP API', () => {
     expect(models[0]).toMatchObject({ displayName: 'Alpha', architecture: 'mgm', template: 'vicuna_v1', visualTokens: 36 });
     expect(models[1]?.capabilities).toContain('hd');
     const listed = workerListResponseSchema.parse((await getJson('/api/workers')).body).workers;
-    expect(listed.map((w) => w.id)).toEqual(['a1', 'a2', 'b1']);
+    expect(listed.map((w) => [w.model, w.state])).toEqual([
+      ['alpha', 'ready'],
+      ['alpha', 'ready'],
+      ['beta', 'ready'],
+    ]);
+    // The public list says nothing about where the workers run (ids hold the host name by default).
+    const rawText = JSON.stringify((await getJson('/api/workers')).body);
+    for (const secret of ['a1', 'a2', 'b1', '"pid"', '"host"', '/fake/', 'memoryRss']) expect(rawText).not.toContain(secret);
 
     await a2.close();
     workers.splice(workers.indexOf(a2), 1);

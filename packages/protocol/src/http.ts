@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workerRecordSchema } from './worker-record.ts';
+import { publicWorkerSchema } from './public-worker.ts';
 
 /** `POST /api/images` answer. */
 export const imageUploadResponseSchema = z.object({
@@ -9,8 +9,8 @@ export const imageUploadResponseSchema = z.object({
 });
 export type ImageUploadResponse = z.infer<typeof imageUploadResponseSchema>;
 
-/** `GET /api/workers` answer. */
-export const workerListResponseSchema = z.object({ workers: z.array(workerRecordSchema) });
+/** `GET /api/workers` answer: the public view of each live worker (full records: `GET /api/admin/workers`). */
+export const workerListResponseSchema = z.object({ workers: z.array(publicWorkerSchema) });
 export type WorkerListResponse = z.infer<typeof workerListResponseSchema>;
 
 /** `POST /api/feedback` answer. */
