@@ -17,9 +17,13 @@ export interface JobEventsDeps {
 /**
  * Feeds the metrics from every model queue's BullMQ event stream: `completed` carries the
  * worker's result (tokens, timings, finish reason), `failed` the error code. A job that
- * completed without a result (it was stopped) is read from its stream's end frame.
+ * completed without a result (it was stopped) is read from its stream's end frame. Each
+ * listener reads from the controller's start, so a model's first jobs count even when they
+ * end before its listener is attached.
  */
 export class JobEvents {
+  /** Events are read from this moment on for every model, whenever its listener starts: none is missed or counted twice. */
+  private readonly since = Date.now();
   private readonly listeners = new Map<string, QueueEvents>();
   private readonly connections: Redis[] = [];
   private closed = false;
@@ -46,7 +50,8 @@ export class JobEvents {
     const { keys, logger } = this.deps;
     const connection = this.deps.connect(`admin-events-${model}`);
     this.connections.push(connection);
-    const events = new QueueEvents(queueNameForModel(model), { connection, prefix: keys.bullPrefix });
+    // BullMQ event ids are Redis stream ids (ms-seq).
+    const events = new QueueEvents(queueNameForModel(model), { connection, prefix: keys.bullPrefix, lastEventId: `${this.since}-0` });
     this.listeners.set(model, events);
     events.on('error', (error) => logger.warn({ err: error, model }, 'queue events error (metrics)'));
     events.on('completed', ({ jobId, returnvalue }) => {

@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientFrame, EndFrame, GenerateAck, RedisKeys } from '@mgm/protocol';
+import { connect, startTestWorker, testNamespace, waitFor, type TestWorker } from '@mgm/worker/testing';
+import { framesUntilEnd, openClient, startTestController, type ClientSocket, type TestController } from './test-controller.ts';
+
+const TOKEN = 'metrics-admin-token-0123456789';
+
+let redis: Redis;
+let keys: RedisKeys;
+let cleanup: (redis: Redis) => Promise<void>;
+let ctl: TestController;
+let socket: ClientSocket;
+const workers: TestWorker[] = [];
+
+beforeEach(async () => {
+  redis = connect();
+  ({ keys, cleanup } = testNamespace('metrics'));
+  ctl = await startTestController(keys, { admin: { token: TOKEN, pushIntervalMs: 200 } });
+  socket = await openClient(ctl.url);
+});
+
+afterEach(async () => {
+  socket.close();
+  await Promise.all(workers.splice(0).map((w) => w.close()));
+  await ctl.close();
+  await cleanup(redis);
+  await redis.quit();
+});
+
+async function scrape(): Promise<string> {
+  const res = await fetch(`${ctl.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+/** The value of one sample (`name{labels} value`); labels in the order prom-client writes them. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const labelText = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labelText}} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+async function ask(question: string): Promise<{ jobId: string; frames: ClientFrame[] }> {
+  const ack: GenerateAck = await socket.timeout(5000).emitWithAck('generate', { messages: [{ role: 'user', content: question }], models: ['alpha'] });
+  if (!ack.ok) throw new Error(ack.error.message);
+  const jobId = ack.jobs[0]!.jobId;
+  return { jobId, frames: (await framesUntilEnd(socket, [jobId])).get(jobId)! };
+}
+
+describe('Prometheus /metrics', () => {
+  it('counts requests by outcome, tokens and latencies after generations, and shows queue and worker gauges', async () => {
+    workers.push(await startTestWorker(keys, { workerId: 'm1', name: 'alpha', tokenDelayMs: 2, contextChars: 200 }));
+    const before = await scrape();
+    expect(sample(before, 'mgm:requests_total', { model: 'alpha', outcome: 'stop' })).toBeUndefined();
+
+    const { frames } = await ask('what colour is the square?');
+    const end = frames.at(-1) as EndFrame;
+    expect(end.type).toBe('end');
+    expect(end.tokens.generated).toBeGreaterThan(2);
+
+    const after = await waitFor(async () => {
+      const text = await scrape();
+      return sample(text, 'mgm:requests_total', { model: 'alpha', outcome: 'stop' }) === 1 ? text : null;
+    }, 'the finished request to be counted');
+    expect(sample(after, 'mgm:generation_tokens_total', { model: 'alpha' })).toBe(end.tokens.generated);
+    expect(sample(after, 'mgm:prompt_tokens_total', { model: 'alpha' })).toBe(end.tokens.prompt + end.tokens.visual);
+    expect(sample(after, 'mgm:time_to_first_token_seconds_count', { model: 'alpha' })).toBe(1);
+    expect(sample(after, 'mgm:e2e_request_latency_seconds_count', { model: 'alpha' })).toBe(1);
+    expect(sample(after, 'mgm:request_queue_time_seconds_count', { model: 'alpha' })).toBe(1);
+    expect(sample(after, 'mgm:inter_token_latency_seconds_count', { model: 'alpha' })).toBe(end.tokens.generated - 1);
+    expect(sample(after, 'mgm:e2e_request_latency_seconds_sum', { model: 'alpha' })).toBeCloseTo((end.timingsMs.queue + end.timingsMs.total) / 1000, 3);
+    expect(sample(after, 'mgm:workers', { model: 'alpha', state: 'ready' })).toBe(1);
+    expect(sample(after, 'mgm:num_requests_waiting', { model: 'alpha' })).toBe(0);
+    expect(sample(after, 'mgm:worker_jobs_done', { model: 'alpha', worker: 'm1' })).toBeGreaterThanOrEqual(0);
+    expect(after).toContain('# TYPE mgm:time_to_first_token_seconds histogram');
+
+    // A prompt the model refuses: an error outcome with its code.
+    const failed = await ask('x'.repeat(300));
+    expect(failed.frames.at(-1)).toMatchObject({ type: 'error', code: 'PROMPT_TOO_LONG' });
+    const afterError = await waitFor(async () => {
+      const text = await scrape();
+      return sample(text, 'mgm:request_errors_total', { model: 'alpha', code: 'PROMPT_TOO_LONG' }) === 1 ? text : null;
+    }, 'the failed request to be counted');
+    expect(sample(afterError, 'mgm:requests_total', { model: 'alpha', outcome: 'error' })).toBe(1);
+    expect(sample(afterError, 'mgm:requests_total', { model: 'alpha', outcome: 'stop' })).toBe(1);
+    expect(sample(afterError, 'mgm:queue_jobs', { model: 'alpha', state: 'failed' })).toBe(1);
+  });
+
+  it('counts a stopped answer as an abort, with the tokens it generated', async () => {
+    workers.push(await startTestWorker(keys, { workerId: 'm2', name: 'alpha', tokenDelayMs: 60, answer: () => 'one two three four five six seven eight nine ten eleven twelve' }));
+    const ack: GenerateAck = await socket.timeout(5000).emitWithAck('generate', { messages: [{ role: 'user', content: 'count' }], models: ['alpha'] });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const jobId = ack.jobs[0]!.jobId;
+    const ended = framesUntilEnd(socket, [jobId]);
+    await waitFor(async () => (await redis.xlen(keys.jobStream(jobId))) >= 3, 'a few tokens');
+    await socket.timeout(5000).emitWithAck('stop', { jobId });
+    const end = (await ended).get(jobId)!.at(-1) as EndFrame;
+    expect(end).toMatchObject({ type: 'end', finishReason: 'abort' });
+    const text = await waitFor(async () => {
+      const scraped = await scrape();
+      return sample(scraped, 'mgm:requests_total', { model: 'alpha', outcome: 'abort' }) === 1 ? scraped : null;
+    }, 'the stopped request to be counted');
+    expect(sample(text, 'mgm:generation_tokens_total', { model: 'alpha' })).toBe(end.tokens.generated);
+  });
+});
