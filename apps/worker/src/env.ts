@@ -7,6 +7,9 @@ import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, re
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
+/** Frames per second a streamed answer needs at most: a screen's refresh rate. */
+const DEFAULT_DELTA_INTERVAL_MS = 16;
+
 const configSchema = z.object({
   model: z
     .string({ error: 'give the checkpoint folder or zoo name: --model models/mgm-tiny (or MGM_MODEL)' })
@@ -26,6 +29,7 @@ const configSchema = z.object({
   stalledIntervalMs: intFrom(500).default(5000),
   drainTimeoutMs: intFrom(0).default(30_000),
   streamTtlSeconds: intFrom(10).default(3600),
+  deltaIntervalMs: intFrom(0).max(1000).default(DEFAULT_DELTA_INTERVAL_MS),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type WorkerConfig = z.infer<typeof configSchema> & { workerId: string; model: string };
@@ -36,7 +40,7 @@ export type WorkerConfig = z.infer<typeof configSchema> & { workerId: string; mo
  * --device (MGM_DEVICE), --dtype (MGM_DTYPE; --load-8bit / --load-4bit = q8 / q4), --concurrency
  * (WORKER_CONCURRENCY), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
  * WORKER_RECORD_TTL_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
- * STREAM_TTL_S, LOG_LEVEL.
+ * WORKER_DELTA_INTERVAL_MS, STREAM_TTL_S, LOG_LEVEL.
  */
 export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): WorkerConfig {
   let values;
@@ -80,6 +84,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_MS,
     streamTtlSeconds: env.STREAM_TTL_S,
+    deltaIntervalMs: env.WORKER_DELTA_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
   });
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid worker configuration: ${describeZodError(parsed.error)}`);

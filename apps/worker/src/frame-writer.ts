@@ -9,6 +9,11 @@ export interface FrameWriterOptions {
   ttlSeconds: number;
   /** Called once when an append sees the cancel flag. */
   onCancelled: () => void;
+  /**
+   * Least time between two delta frames (0: one frame per token when Redis keeps up). Tokens of
+   * the wait go out together in the next frame; the first delta and the final frames never wait.
+   */
+  deltaIntervalMs?: number;
 }
 
 /**
@@ -22,6 +27,9 @@ export class FrameWriter {
   private inFlight: Promise<void> | null = null;
   private failure: unknown = null;
   private cancelled = false;
+  private lastDeltaSentAt = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private urgent = false;
   /** False once the stream holds a terminal frame (someone else ended the job). */
   open = true;
 
@@ -43,12 +51,31 @@ export class FrameWriter {
 
   /** Waits until every queued frame is written; throws the first write error. */
   async flush(): Promise<void> {
+    this.urgent = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.pump();
     while (this.inFlight) await this.inFlight;
+    this.urgent = false;
     if (this.failure) throw this.failure;
   }
 
   private pump(): void {
-    if (this.inFlight || this.queue.length === 0) return;
+    if (this.inFlight || this.timer || this.queue.length === 0) return;
+    const next = this.queue[0]!;
+    if (next.type === 'delta' && !this.urgent) {
+      const wait = this.lastDeltaSentAt + (this.options.deltaIntervalMs ?? 0) - performance.now();
+      if (wait > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.lastDeltaSentAt = performance.now();
+    }
     const frame = this.queue.shift()!;
     this.inFlight = this.send(frame).then(
       () => undefined,

@@ -27,6 +27,8 @@ export interface JobRunnerDeps {
   stats: WorkerStats;
   logger: Logger;
   streamTtlSeconds: number;
+  /** Least time between two delta frames of a job (see FrameWriter). */
+  deltaIntervalMs: number;
 }
 
 /** Lets the worker take a job back (SIGTERM timeout, admin stop): abort and requeue it. */
@@ -51,6 +53,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     streamKey: deps.keys.jobStream(jobId),
     cancelKey: deps.keys.jobCancel(jobId),
     ttlSeconds: deps.streamTtlSeconds,
+    deltaIntervalMs: deps.deltaIntervalMs,
     onCancelled: () => abort.abort('cancelled'),
   });
 

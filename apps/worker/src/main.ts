@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     stalledIntervalMs: config.stalledIntervalMs,
     drainTimeoutMs: config.drainTimeoutMs,
     streamTtlSeconds: config.streamTtlSeconds,
+    deltaIntervalMs: config.deltaIntervalMs,
     registration,
     onExit: (reason) => void finish(reason),
   });

@@ -39,6 +39,8 @@ export interface ModelWorkerOptions {
   /** SIGTERM / drain: how long the in-flight jobs may run before they are handed back. */
   drainTimeoutMs: number;
   streamTtlSeconds: number;
+  /** Least time between two delta frames of a job; tokens of the wait travel together (default 0). */
+  deltaIntervalMs?: number;
   /** A registration already published while the model loaded (state loading); made here when absent. */
   registration?: WorkerRegistration;
   /** Called once the worker has shut down after a drain or stop command. */
@@ -195,6 +197,7 @@ export class ModelWorker {
           stats: this.stats,
           logger: this.logger,
           streamTtlSeconds: this.options.streamTtlSeconds,
+          deltaIntervalMs: this.options.deltaIntervalMs ?? 0,
         },
         job,
         token,

@@ -18,8 +18,8 @@ afterEach(async () => {
   await redis.quit();
 });
 
-function writer(jobId: string, onCancelled = () => undefined): FrameWriter {
-  return new FrameWriter({ redis, streamKey: keys.jobStream(jobId), cancelKey: keys.jobCancel(jobId), ttlSeconds: 30, onCancelled });
+function writer(jobId: string, onCancelled = () => undefined, deltaIntervalMs = 0): FrameWriter {
+  return new FrameWriter({ redis, streamKey: keys.jobStream(jobId), cancelKey: keys.jobCancel(jobId), ttlSeconds: 30, onCancelled, deltaIntervalMs });
 }
 
 async function frames(jobId: string) {
@@ -58,5 +58,23 @@ describe('FrameWriter', () => {
     expect(w.open).toBe(false);
     expect(cancelled).toBe(1);
     expect((await frames('j2')).map((f) => f.type)).toEqual(['start', 'delta', 'error']);
+  });
+
+  it('sends the first delta at once, holds later ones for the interval, and flushes them on demand', async () => {
+    const w = writer('j3', () => undefined, 10_000);
+    await w.append({ type: 'start', workerId: 'w', queueMs: 0 });
+    w.push({ type: 'delta', text: 'first ' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await frames('j3')).map((f) => f.type)).toEqual(['start', 'delta']);
+    for (let i = 0; i < 10; i += 1) w.push({ type: 'delta', text: `t${i} ` });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await frames('j3')).length).toBe(2);
+    const flushStarted = performance.now();
+    await w.flush();
+    // Far below the 10 s interval: flush does not wait for it.
+    expect(performance.now() - flushStarted).toBeLessThan(5000);
+    const written = await frames('j3');
+    expect(written.map((f) => f.type)).toEqual(['start', 'delta', 'delta']);
+    expect(written[2]).toMatchObject({ text: 't0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ' });
   });
 });
