@@ -3,6 +3,7 @@ import { type CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './
 import { ASK_HELP, askCommand } from './commands/ask-command.ts';
 import { CHAT_HELP, chatCommand } from './commands/chat-command.ts';
 import { EVAL_HELP, evalCommand } from './commands/eval-command.ts';
+import { ZOO_HELP, zooCommand } from './commands/zoo-command.ts';
 
 const HELP = `mgm: MGM checkpoints from the command line (in-process, one checkpoint)
 
@@ -10,7 +11,9 @@ ${ASK_HELP}
 
 ${CHAT_HELP}
 
-${EVAL_HELP}`;
+${EVAL_HELP}
+
+${ZOO_HELP}`;
 
 /** Errors about what the user gave (a file, a flag, a checkpoint): exit 2 like a bad flag. */
 const USAGE_CODES = new Set([
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   ask: askCommand,
   chat: chatCommand,
   eval: evalCommand,
+  zoo: zooCommand,
 };
 
 /** Runs `mgm <command> ...`; returns the exit code. */
@@ -41,7 +45,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const run = COMMANDS[command];
   if (!run) {
-    io.stderr.write(`mgm: unknown command "${command}" (ask, chat, eval; mgm --help)\n`);
+    io.stderr.write(`mgm: unknown command "${command}" (ask, chat, eval, zoo; mgm --help)\n`);
     return EXIT_USAGE;
   }
   try {

@@ -63,4 +63,17 @@ describe('mgm --dtype, --load-8bit / --load-4bit and zoo names', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/mgm-tiny has no fp16 graphs \(it ships: fp32, q8, q4\)/);
   });
+
+  it('mgm zoo lists every checkpoint with what is here', async () => {
+    const json = await run(['zoo', '--json', '--models-dir', empty]);
+    expect(json.code).toBe(0);
+    const zoo = JSON.parse(json.out) as { name: string; available: boolean; benchmarks: { textvqa: number | null } | null }[];
+    expect(zoo).toHaveLength(14);
+    expect(zoo.find((e) => e.name === 'mgm-tiny')?.available).toBe(true);
+    expect(zoo.find((e) => e.name === 'MGM-7B-HD')).toMatchObject({ available: false, benchmarks: { textvqa: 68.4 } });
+    const table = await run(['zoo', '--models-dir', empty]);
+    expect(table.out.split('\n')[0]).toMatch(/^name\s+LLM\s+template\s+LR\/HR\s+TextVQA\s+MMB\s+checkpoint$/);
+    expect(table.out).toMatch(/MGM-34B-HD\s+Nous-Hermes-2-Yi-34B\s+chatml_direct\s+672\/1536\s+74\.1\s+80\.6\s+not here/);
+    expect((await run(['zoo', 'extra'])).code).toBe(2);
+  });
 });
