@@ -49,6 +49,7 @@ export class AdminMonitor {
   private lastDiscovery = 0;
   private latest: AdminSnapshot | null = null;
   private ticking: Promise<AdminSnapshot> | null = null;
+  private tickingWithJobs = false;
   private timers: NodeJS.Timeout[] = [];
   private audience: () => number = () => 0;
   private lastError = '';
@@ -90,12 +91,22 @@ export class AdminMonitor {
     return this.latest ?? this.refresh();
   }
 
-  /** Takes a snapshot now (one at a time: a caller during a tick gets that tick's). */
-  refresh(): Promise<AdminSnapshot> {
-    this.ticking ??= this.tick().finally(() => {
-      this.ticking = null;
-    });
-    return this.ticking;
+  /**
+   * Takes a snapshot now, one at a time: a caller during a tick gets that tick's, unless it needs
+   * the job lists and that tick skips them (nobody watching), then it gets the next one.
+   */
+  refresh(withJobs = false): Promise<AdminSnapshot> {
+    if (this.ticking && (this.tickingWithJobs || !withJobs)) return this.ticking;
+    const previous = this.ticking ?? Promise.resolve();
+    const run: Promise<AdminSnapshot> = previous
+      .catch(() => undefined)
+      .then(() => this.tick(withJobs))
+      .finally(() => {
+        if (this.ticking === run) this.ticking = null;
+      });
+    this.ticking = run;
+    this.tickingWithJobs = withJobs || this.audience() > 0;
+    return run;
   }
 
   async series(): Promise<AdminSeries> {
@@ -108,7 +119,7 @@ export class AdminMonitor {
     };
   }
 
-  private async tick(): Promise<AdminSnapshot> {
+  private async tick(withJobs: boolean): Promise<AdminSnapshot> {
     const { redis, keys, logger, queues, metrics, events } = this.options;
     const now = Date.now();
     const workers = this.tracker.observe(now, await readWorkerRecords(redis, keys, logger));
@@ -125,7 +136,7 @@ export class AdminMonitor {
       .sort()
       .map((model) => summarize(model, workers, queueStates.get(model)!))
       .filter((model) => isShown(model));
-    const jobs = await this.jobs(models, now);
+    const jobs = await this.jobs(models, now, withJobs || this.audience() > 0);
     const snapshot: AdminSnapshot = { at: now, workers, models, jobs };
     this.latest = snapshot;
     this.lastError = '';
@@ -134,8 +145,8 @@ export class AdminMonitor {
     return snapshot;
   }
 
-  private async jobs(models: AdminModel[], now: number): Promise<AdminJob[]> {
-    if (this.audience() === 0) return this.latest?.jobs ?? [];
+  private async jobs(models: AdminModel[], now: number, wanted: boolean): Promise<AdminJob[]> {
+    if (!wanted) return this.latest?.jobs ?? [];
     const perModel = await Promise.all(
       models.map(async (model) => {
         const signature = JSON.stringify(model.queue);

@@ -77,7 +77,7 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     pattern: /^\/api\/admin\/overview$/,
     example: '/api/admin/overview',
-    handle: async (deps) => ({ body: await deps.monitor.refresh() }),
+    handle: async (deps) => ({ body: await deps.monitor.refresh(true) }),
   },
   {
     method: 'GET',
