@@ -23,6 +23,8 @@ export const errorCodeSchema = z.enum([
   'NOT_FOUND',
   'JOB_NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
+  /** The text-to-image backend failed or could not draw the model's image prompt. */
+  'IMAGE_GEN_FAILED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -46,5 +48,6 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   JOB_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
+  IMAGE_GEN_FAILED: 502,
   INTERNAL: 500,
 };

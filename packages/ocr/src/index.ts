@@ -1,0 +1,10 @@
+export { Ocr } from './ocr-engine.ts';
+export type { OcrOptions } from './ocr-engine.ts';
+export type { OcrLine } from './ocr-types.ts';
+export { OCR_MIN_CONFIDENCE, ocrTokenText } from './ocr-tokens.ts';
+export { ctcGreedyDecode } from './ctc-decode.ts';
+export type { CtcText } from './ctc-decode.ts';
+export { DEFAULT_DB_OPTIONS, dbBoxes, sortReadingOrder } from './db-postprocess.ts';
+export type { DbPostprocessOptions, TextBox } from './db-postprocess.ts';
+export { loadCharset, resolveOcrModelFiles } from './model-files.ts';
+export type { OcrModelFiles } from './model-files.ts';
