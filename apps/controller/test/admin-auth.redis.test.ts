@@ -44,7 +44,8 @@ describe('admin access', () => {
   it('answers 401 on every admin route without the token, with a wrong token, or with a forged cookie, and leaks nothing', async () => {
     workers.push(await startTestWorker(keys, { workerId: 'secret-worker-id', name: 'alpha' }));
     expect(adminRoutes.length).toBeGreaterThanOrEqual(12);
-    for (const credentials of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: 'Basic abc' }, { cookie: 'mgm_admin=forged' }]) {
+    const credentialSets: Record<string, string>[] = [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: 'Basic abc' }, { cookie: 'mgm_admin=forged' }];
+    for (const credentials of credentialSets) {
       for (const { method, path } of everyAdminRequest) {
         const answer = await call(method, path, credentials, method === 'POST' ? '{}' : undefined);
         expect(answer.status, `${method} ${path} with ${JSON.stringify(credentials)}`).toBe(401);
