@@ -11,6 +11,6 @@ export type { DecodedImageLike, ImageInput, PreprocessedImage, VisionApi } from 
 export { MgmTokenizer } from './mgm-tokenizer.ts';
 export { CONVERSATION_TEMPLATES, TEMPLATE_NAMES } from './templates/conversation-templates.ts';
 export type { ConversationTemplate } from './templates/conversation-templates.ts';
-export { renderConversation, renderGenerationPrompt, getTemplate } from './templates/render-prompt.ts';
-export type { PromptMessage } from './templates/render-prompt.ts';
+export { renderConversation, renderGenerationPrompt, getTemplate, GEN_MARKER } from './templates/render-prompt.ts';
+export type { PromptExtras, PromptMessage } from './templates/render-prompt.ts';
 export { tokenizePrompt } from './prompt-tokens.ts';

@@ -16,7 +16,7 @@ import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts'
 import { MgmTokenizer } from './mgm-tokenizer.ts';
 import { type GenerationContext, runGeneration } from './run-generation.ts';
 import { type Dtype, type ModelSessions, assertFileExists, createSessions } from './sessions.ts';
-import { getTemplate } from './templates/render-prompt.ts';
+import { getTemplate, renderGenerationPrompt } from './templates/render-prompt.ts';
 import { createVision } from './vision-adapter.ts';
 
 export interface LoadModelOptions {
@@ -51,6 +51,10 @@ export interface GenerateRequest {
   image?: ImageInput | null;
   imageMode?: ImageMode;
   params?: Partial<SamplingParams>;
+  /** OCR text of the image (MGM --ocr), placed in the last user turn as "Reference OCR Token: …". */
+  ocrText?: string | null;
+  /** Ask for an image prompt in <h>…</h> (MGM --gen): " <GEN>" ends the last user message. */
+  generateImage?: boolean;
 }
 
 export interface GenerateOptions {
@@ -86,10 +90,27 @@ export class MgmModel {
     const stream = new GenerationStream(controller);
     void runGeneration(
       this.ctx,
-      { messages: messages.data, image: req.image ?? null, imageMode: imageMode?.data, params: params.data, signal },
+      {
+        messages: messages.data,
+        image: req.image ?? null,
+        imageMode: imageMode?.data,
+        params: params.data,
+        signal,
+        extras: { ocrText: req.ocrText ?? null, generateImage: req.generateImage ?? false },
+      },
       stream,
     );
     return stream;
+  }
+
+  /** The exact text prompt `generate` would tokenise for this request (before image tokens). */
+  renderPrompt(req: Pick<GenerateRequest, 'messages' | 'image' | 'ocrText' | 'generateImage'>): string {
+    const messages = conversationSchema.safeParse(req.messages);
+    if (!messages.success) throw badRequest('messages', messages.error.issues);
+    return renderGenerationPrompt(this.info.template, messages.data, (req.image ?? null) !== null, {
+      ocrText: req.ocrText ?? null,
+      generateImage: req.generateImage ?? false,
+    });
   }
 
   async close(): Promise<void> {

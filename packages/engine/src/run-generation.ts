@@ -13,7 +13,7 @@ import type { Manifest } from './manifest.ts';
 import type { MgmTokenizer } from './mgm-tokenizer.ts';
 import { tokenizePrompt } from './prompt-tokens.ts';
 import type { ModelSessions } from './sessions.ts';
-import { type PromptMessage, renderGenerationPrompt } from './templates/render-prompt.ts';
+import { type PromptExtras, type PromptMessage, renderGenerationPrompt } from './templates/render-prompt.ts';
 
 export interface GenerationContext {
   manifest: Manifest;
@@ -32,6 +32,7 @@ export interface GenerationJob {
   imageMode?: ImageMode;
   params: SamplingParams;
   signal: AbortSignal;
+  extras?: PromptExtras;
 }
 
 const now = (): number => performance.now();
@@ -43,7 +44,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
   const { manifest } = ctx;
   try {
     const hasImage = job.image !== null;
-    const prompt = renderGenerationPrompt(manifest.template, job.messages, hasImage);
+    const prompt = renderGenerationPrompt(manifest.template, job.messages, hasImage, job.extras);
     const tokens = tokenizePrompt(prompt, ctx.tokenizer, manifest.special_tokens);
     const visual = hasImage ? manifest.image.visual_tokens : 0;
     const promptLength = tokens.ids.length + visual;

@@ -101,3 +101,65 @@ describe('templates', () => {
     expect(getTemplate('chatml_direct').stopStrings).toEqual(['<|im_end|>']);
   });
 });
+
+describe('OCR text and the <GEN> marker (MGM --ocr / --gen)', () => {
+  const ocr = { ocrText: '641, STOP' };
+  const R = '\nReference OCR Token: 641, STOP\n';
+  // Inside the last user turn, after the user's text, before that turn's end: MGM's
+  // left + '\nReference OCR Token: ' + text + '\n' + right, split just before the assistant turn.
+  const goldenOcr: Record<string, { single: string; multi: string; gen: string }> = {
+    vicuna_v1: {
+      single: `${VICUNA_SYS} USER: <image>\nWhat is this?${R} ASSISTANT:`,
+      multi: `${VICUNA_SYS} USER: <image>\nWhat is this? ASSISTANT: A red circle.</s>USER: Where is it?${R} ASSISTANT:`,
+      gen: `${VICUNA_SYS} USER: <image>\nWhat is this? <GEN>${R} ASSISTANT:`,
+    },
+    gemma: {
+      single: `<start_of_turn>user\n<image>\nWhat is this?${R}<end_of_turn>\n<start_of_turn>model\n`,
+      multi:
+        '<start_of_turn>user\n<image>\nWhat is this?<end_of_turn>\n<start_of_turn>model\nA red circle.<end_of_turn>\n<eos>' +
+        `<start_of_turn>user\nWhere is it?${R}<end_of_turn>\n<start_of_turn>model\n`,
+      gen: `<start_of_turn>user\n<image>\nWhat is this? <GEN>${R}<end_of_turn>\n<start_of_turn>model\n`,
+    },
+    llama_3: {
+      single: `${LLAMA3_SYS}<|eot_id|>${L3_USER}<image>\nWhat is this?${R}<|eot_id|>${L3_ASSISTANT}`,
+      multi: `${LLAMA3_SYS}<|eot_id|>${L3_USER}<image>\nWhat is this?<|eot_id|>${L3_ASSISTANT}A red circle.<|eot_id|>${L3_USER}Where is it?${R}<|eot_id|>${L3_ASSISTANT}`,
+      gen: `${LLAMA3_SYS}<|eot_id|>${L3_USER}<image>\nWhat is this? <GEN>${R}<|eot_id|>${L3_ASSISTANT}`,
+    },
+    mistral_instruct: {
+      single: `[INST] <image>\nWhat is this?${R} [/INST]`,
+      multi: `[INST] <image>\nWhat is this? [/INST] A red circle. </s><s>[INST] Where is it?${R} [/INST]`,
+      gen: `[INST] <image>\nWhat is this? <GEN>${R} [/INST]`,
+    },
+    chatml_direct: {
+      single: `<|im_start|>system\nAnswer the questions.<|im_end|><|im_start|>user\n<image>\nWhat is this?${R}<|im_end|><|im_start|>assistant\n`,
+      multi:
+        '<|im_start|>system\nAnswer the questions.<|im_end|><|im_start|>user\n<image>\nWhat is this?<|im_end|>' +
+        `<|im_start|>assistant\nA red circle.<|im_end|><|im_start|>user\nWhere is it?${R}<|im_end|><|im_start|>assistant\n`,
+      gen: `<|im_start|>system\nAnswer the questions.<|im_end|><|im_start|>user\n<image>\nWhat is this? <GEN>${R}<|im_end|><|im_start|>assistant\n`,
+    },
+  };
+
+  describe.each(Object.keys(goldenOcr))('template %s', (name) => {
+    const g = goldenOcr[name] as (typeof goldenOcr)[string];
+    it('puts the OCR tokens at the end of the single user turn', () => {
+      expect(renderGenerationPrompt(name, single, true, ocr)).toBe(g.single);
+    });
+    it('puts them in the last user turn of a conversation, not the first', () => {
+      expect(renderGenerationPrompt(name, multi, true, ocr)).toBe(g.multi);
+    });
+    it('puts " <GEN>" after the text and the OCR tokens after it', () => {
+      expect(renderGenerationPrompt(name, single, true, { ...ocr, generateImage: true })).toBe(g.gen);
+    });
+  });
+
+  it('adds nothing for empty OCR text and no second <GEN> when the question has one', () => {
+    expect(renderGenerationPrompt('vicuna_v1', single, true, { ocrText: '  ' })).toBe(golden.vicuna_v1?.single);
+    const asked = [{ role: 'user' as const, content: 'Draw a red circle. <GEN>' }];
+    expect(renderGenerationPrompt('vicuna_v1', asked, false, { generateImage: true })).toBe(
+      `${VICUNA_SYS} USER: Draw a red circle. <GEN> ASSISTANT:`,
+    );
+    expect(renderGenerationPrompt('vicuna_v1', [{ role: 'user', content: 'Draw it.' }], false, { generateImage: true })).toBe(
+      `${VICUNA_SYS} USER: Draw it. <GEN> ASSISTANT:`,
+    );
+  });
+});

@@ -8,6 +8,16 @@ export interface PromptMessage {
   content: string;
 }
 
+/** What MGM's --ocr and --gen add to the last user turn. */
+export interface PromptExtras {
+  /** OCR text of the image ("a, b, c"): given as "Reference OCR Token: …". */
+  ocrText?: string | null;
+  /** Ask for an image prompt: " <GEN>" ends the user's text, as the MGM CLI appends it. */
+  generateImage?: boolean;
+}
+
+export const GEN_MARKER = '<GEN>';
+
 export function getTemplate(name: string): ConversationTemplate {
   const t = CONVERSATION_TEMPLATES[name];
   if (!t) {
@@ -40,10 +50,17 @@ export function renderConversation(
   template: ConversationTemplate,
   messages: readonly { role: 'user' | 'assistant'; content: string | null }[],
   hasImage: boolean,
+  lastUserSuffix = '',
 ): string {
   const msgs = messages.map((m) => ({ role: m.role === 'user' ? template.roles[0] : template.roles[1], text: m.content }));
   if (hasImage && msgs[0] && msgs[0].text !== null) {
     msgs[0] = { ...msgs[0], text: `${IMAGE_PLACEHOLDER}\n${pyStrip(msgs[0].text.replaceAll(IMAGE_PLACEHOLDER, ''))}` };
+  }
+  if (lastUserSuffix) {
+    // Added after the image handling so MGM's strip of the first message cannot eat it.
+    const last = messages.findLastIndex((m) => m.role === 'user' && m.content !== null);
+    const m = msgs[last];
+    if (m && m.text !== null) msgs[last] = { ...m, text: m.text + lastUserSuffix };
   }
   const { system, sep } = template;
   const sep2 = template.sep2 ?? '';
@@ -84,12 +101,30 @@ export function renderConversation(
  * The generation prompt for a chat: the history (ending with the user's question) plus the
  * assistant role with an empty message. Placeholders typed by the user are removed, so the
  * only `<image>` in the prompt is the one MGM puts first when the conversation has an image.
+ *
+ * Extras go inside the last user turn, after the user's text and before that turn's end, in
+ * every template: " <GEN>" right after the text, then MGM's `'\nReference OCR Token: ' + text + '\n'`
+ * (vicuna: "USER: <q> <GEN>\nReference OCR Token: 641\n ASSISTANT:"). MGM's own code splices the
+ * OCR text in before the final ":" of the vicuna, gemma and llama_3 prompts, i.e. into the
+ * assistant marker; this is the place its add_content means.
  */
-export function renderGenerationPrompt(templateName: string, messages: readonly PromptMessage[], hasImage: boolean): string {
+export function renderGenerationPrompt(
+  templateName: string,
+  messages: readonly PromptMessage[],
+  hasImage: boolean,
+  extras: PromptExtras = {},
+): string {
   const template = getTemplate(templateName);
   const cleaned = messages.map((m, i) => ({
     role: m.role,
     content: i === 0 && hasImage ? m.content : m.content.replaceAll(IMAGE_PLACEHOLDER, ''),
   }));
-  return renderConversation(template, [...cleaned, { role: 'assistant', content: null }], hasImage);
+  const lastUser = cleaned.findLastIndex((m) => m.role === 'user');
+  const last = cleaned[lastUser];
+  if (extras.generateImage && last && !last.content.trimEnd().endsWith(GEN_MARKER)) {
+    cleaned[lastUser] = { ...last, content: `${last.content.trimEnd()} ${GEN_MARKER}` };
+  }
+  const ocr = extras.ocrText?.trim();
+  const suffix = ocr ? `\nReference OCR Token: ${ocr}\n` : '';
+  return renderConversation(template, [...cleaned, { role: 'assistant', content: null }], hasImage, suffix);
 }

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MgmModel, MgmTokenizer, loadModel, tokenizePrompt } from '../src/index.ts';
+import { loadFixture } from './fixture-checkpoint.ts';
+
+const Q = [{ role: 'user' as const, content: 'What is in the picture?' }];
+
+// The decoder is fed exactly the prompt renderGenerationPrompt gives with the request's extras:
+// the prompt token count of a real generation equals that prompt's tokenisation.
+describe('OCR text and <GEN> reach the decoder', () => {
+  let model: MgmModel;
+  let fixture: Awaited<ReturnType<typeof loadFixture>>;
+  let tokenizer: MgmTokenizer;
+  beforeAll(async () => {
+    fixture = await loadFixture('micro-mgm');
+    model = await loadModel(fixture.dir);
+    tokenizer = await MgmTokenizer.fromFile(`${fixture.dir}/${model.manifest.files.tokenizer}`);
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+
+  it.each([
+    { ocrText: null, generateImage: false },
+    { ocrText: '641, STOP', generateImage: false },
+    { ocrText: '641', generateImage: true },
+  ])('prompt tokens match the rendered prompt (%o)', async (extras) => {
+    const req = { messages: Q, image: fixture.image, ...extras };
+    const prompt = model.renderPrompt(req);
+    if (extras.ocrText) expect(prompt).toContain(`What is in the picture?${extras.generateImage ? ' <GEN>' : ''}\nReference OCR Token: ${extras.ocrText}\n`);
+    const expected = tokenizePrompt(prompt, tokenizer, model.manifest.special_tokens).ids.length;
+    const r = await model.generate({ ...req, params: { temperature: 0, maxNewTokens: 1 } }).result;
+    expect(r.tokens.prompt).toBe(expected);
+  });
+
+  it('OCR text makes the prompt longer than without it', async () => {
+    const base = await model.generate({ messages: Q, image: fixture.image, params: { maxNewTokens: 1 } }).result;
+    const withOcr = await model.generate({ messages: Q, image: fixture.image, ocrText: '641', params: { maxNewTokens: 1 } }).result;
+    expect(withOcr.tokens.prompt).toBeGreaterThan(base.tokens.prompt);
+  });
+});
