@@ -8,6 +8,7 @@ export * from './worker-record.ts';
 export * from './model-summary.ts';
 export * from './job-payload.ts';
 export * from './stream-frame.ts';
+export * from './generated-image.ts';
 export * from './socket-events.ts';
 export * from './redis-keys.ts';
 export * from './admin-command.ts';

@@ -12,6 +12,10 @@ export const samplingParamsSchema = z.object({
   maxNewTokens: z.number().int().min(1).max(4096).default(512),
   /** Optional seed for reproducible sampling. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  /** MGM --ocr: read the image's text with OCR and give it to the model ("Reference OCR Token"). */
+  useOcr: z.boolean().optional(),
+  /** MGM --gen: ask for an image prompt (<h>…</h>) and attach the picture a backend draws from it. */
+  generateImage: z.boolean().optional(),
 });
 export type SamplingParams = z.infer<typeof samplingParamsSchema>;
 export type SamplingParamsInput = z.input<typeof samplingParamsSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodeSchema } from './error-codes.ts';
+import { generatedImageSchema } from './generated-image.ts';
 import { jobIdSchema, modelIdSchema, requestIdSchema, workerIdSchema } from './ids.ts';
 
 export const finishReasonSchema = z.enum(['stop', 'length', 'abort']);
@@ -45,6 +46,10 @@ export const endFrameSchema = z.object({
   tokensPerSecond: z.number().nonnegative(),
   /** The whole answer (the concatenated deltas). */
   text: z.string(),
+  /** With params.generateImage: the image prompt and the picture drawn from it. */
+  image: generatedImageSchema.optional(),
+  /** With params.useOcr: the OCR text given to the model (null: OCR found none). */
+  ocrText: z.string().nullable().optional(),
 });
 export const errorFrameSchema = z.object({
   ...frameBase,
