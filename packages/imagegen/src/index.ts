@@ -1,0 +1,14 @@
+export type { BackendImage, ImageBackend, ImageGenOptions } from './image-backend.ts';
+export { extractImagePrompt } from './image-prompt.ts';
+export { SCENE_COLOURS, SCENE_POSITIONS, SCENE_SHAPES, parseScenePrompt } from './scene-prompt.ts';
+export type { SceneColour, SceneShapeKind, SceneSpec } from './scene-prompt.ts';
+export { SCENE_BACKGROUND, SCENE_RENDERER_NOTE, SCENE_TEXT_COLOUR, SceneRenderer, sceneLayout, sceneSvg } from './scene-renderer.ts';
+export type { SceneLayout } from './scene-renderer.ts';
+export { GLYPHS, GLYPH_H, GLYPH_W, textRects, textSize } from './digit-font.ts';
+export { OpenAiImagesBackend } from './openai-images-backend.ts';
+export type { OpenAiImagesOptions } from './openai-images-backend.ts';
+export { A1111Backend } from './a1111-backend.ts';
+export type { A1111Options } from './a1111-backend.ts';
+export { createImageBackend, imageBackendEnvSchema } from './backend-config.ts';
+export type { ImageBackendEnv } from './backend-config.ts';
+export { attachGeneratedImage } from './attach-generated-image.ts';
