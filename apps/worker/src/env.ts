@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type ImageBackendEnv, imageBackendEnvSchema } from '@mgm/imagegen';
 import { DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
@@ -95,4 +96,15 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
   const modelName = path.basename(path.resolve(config.model));
   const workerId = config.workerId ?? `${modelName}.${hostname().replace(/[^A-Za-z0-9-]/g, '-')}.${process.pid}.${randomBytes(3).toString('hex')}`;
   return { ...config, model: config.model, workerId };
+}
+
+/**
+ * The text-to-image backend for params.generateImage: IMAGE_BACKEND = scene (default: the
+ * synthetic-scene renderer for the tiny checkpoints) | openai | a1111, IMAGE_BACKEND_URL,
+ * IMAGE_BACKEND_API_KEY, IMAGE_BACKEND_MODEL, IMAGE_SIZE (WIDTHxHEIGHT).
+ */
+export function parseImageBackendEnv(env: NodeJS.ProcessEnv): ImageBackendEnv {
+  const parsed = imageBackendEnvSchema.safeParse(env);
+  if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid image backend configuration: ${describeZodError(parsed.error)}`);
+  return parsed.data;
 }

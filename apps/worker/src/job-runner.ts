@@ -16,6 +16,7 @@ import {
   type RedisKeys,
 } from '@mgm/protocol';
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
+import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
 import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
 import type { WorkerStats } from './worker-stats.ts';
 
@@ -29,6 +30,8 @@ export interface JobRunnerDeps {
   streamTtlSeconds: number;
   /** Least time between two delta frames of a job (see FrameWriter). */
   deltaIntervalMs: number;
+  /** OCR and image generation, for jobs with params.useOcr / params.generateImage. */
+  extras?: JobExtras;
 }
 
 /** Lets the worker take a job back (SIGTERM timeout, admin stop): abort and requeue it. */
@@ -88,9 +91,12 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     let deltas = 0;
     let result: ServingGenerateResult | null = null;
     let failure: unknown = null;
+    let ocrText: string | null | undefined;
     try {
+      ocrText = payload.params.useOcr ? await ocrTextFor(deps.extras, state.image, logger) : undefined;
+      const generateImage = payload.params.generateImage === true;
       const generation = deps.model.generate(
-        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params },
+        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params, ocrText, generateImage },
         { signal: abort.signal },
       );
       // The result promise may settle with an error before iteration ends; observe it now.
@@ -128,6 +134,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
 
     const finishReason = toFinishReason(result.finishReason);
     const timingsMs = { queue: queueMs, ...pickTimings(result.timingsMs) };
+    const image = payload.params.generateImage ? await generatedImageFor(deps.extras, result.text, abort.signal) : undefined;
     await writer.flush();
     await writer.append({
       type: 'end',
@@ -136,6 +143,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       timingsMs,
       tokensPerSecond: result.tokensPerSecond,
       text: result.text,
+      ...(image ? { image } : {}),
+      ...(ocrText !== undefined ? { ocrText } : {}),
     });
     deps.stats.recordDone({ tokensPerSecond: result.tokensPerSecond, ttftMs: result.timingsMs.ttft, generated: result.tokens.generated });
     logger.info({ finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond }, 'job done');

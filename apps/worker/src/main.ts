@@ -3,7 +3,9 @@ import { loadManifest, loadModel } from '@mgm/engine';
 import { resolveCheckpoint } from '@mgm/model-zoo';
 import { isMgmError, redisKeys } from '@mgm/protocol';
 import { capabilitiesOf } from './capabilities.ts';
-import { parseWorkerConfig } from './env.ts';
+import { createImageBackend } from '@mgm/imagegen';
+import { parseImageBackendEnv, parseWorkerConfig } from './env.ts';
+import { type JobExtras, lazyOcr } from './job-extras.ts';
 import { createLogger } from './logger.ts';
 import { ModelWorker } from './model-worker.ts';
 import { connectRedis } from './redis-connection.ts';
@@ -12,8 +14,10 @@ import { WorkerRegistration } from './worker-registration.ts';
 async function main(): Promise<void> {
   let config;
   let checkpoint: string;
+  let imageEnv;
   try {
     config = parseWorkerConfig(process.argv.slice(2), process.env);
+    imageEnv = parseImageBackendEnv(process.env);
     checkpoint = resolveCheckpoint(config.model, { modelsDir: config.modelsDir }).dir;
   } catch (error) {
     console.error(isMgmError(error) ? error.message : error);
@@ -73,8 +77,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const extras: JobExtras = {
+    ocr: lazyOcr({ intraOpThreads: 1, logger }),
+    imageBackend: createImageBackend(imageEnv),
+  };
+  logger.info({ imageBackend: extras.imageBackend.name }, 'image backend');
+
   const worker = new ModelWorker({
     model,
+    extras,
     redis,
     connect: (role) => connectRedis(config.redisUrl, `worker-${role}`, logger),
     keys,
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'stopping');
     await worker.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
     await model.close().catch(() => undefined);
+    await extras.ocr.close().catch(() => undefined);
     await redis.quit().catch(() => undefined);
     process.exit(0);
   };

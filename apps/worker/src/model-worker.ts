@@ -13,6 +13,7 @@ import {
   type WorkerRecord,
   type WorkerState,
 } from '@mgm/protocol';
+import type { JobExtras } from './job-extras.ts';
 import { runJob } from './job-runner.ts';
 import type { ServingModel } from './serving-model.ts';
 import { WorkerRegistration } from './worker-registration.ts';
@@ -41,6 +42,8 @@ export interface ModelWorkerOptions {
   streamTtlSeconds: number;
   /** Least time between two delta frames of a job; tokens of the wait travel together (default 0). */
   deltaIntervalMs?: number;
+  /** OCR and image generation for the jobs that ask (params.useOcr / params.generateImage). */
+  extras?: JobExtras;
   /** A registration already published while the model loaded (state loading); made here when absent. */
   registration?: WorkerRegistration;
   /** Called once the worker has shut down after a drain or stop command. */
@@ -198,6 +201,7 @@ export class ModelWorker {
           logger: this.logger,
           streamTtlSeconds: this.options.streamTtlSeconds,
           deltaIntervalMs: this.options.deltaIntervalMs ?? 0,
+          extras: this.options.extras,
         },
         job,
         token,

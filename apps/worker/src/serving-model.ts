@@ -23,6 +23,10 @@ export interface ServingGenerateInput {
   image: Uint8Array | null;
   imageMode: ImageMode;
   params: SamplingParams;
+  /** OCR text of the image for the prompt (MGM --ocr). */
+  ocrText?: string | null;
+  /** Ask for an image prompt in <h>…</h> (MGM --gen). */
+  generateImage?: boolean;
 }
 
 export interface ServingGenerateResult {
