@@ -21,10 +21,10 @@ export function RatingTable({ models }: { models: readonly LeaderboardEntry[] })
   const high = Math.max(...models.map((m) => m.ciHigh));
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2 sm:[&_td]:px-3 sm:[&_th]:px-3" data-testid="leaderboard-table">
+      <table className="w-full text-[13px] sm:text-sm [&_td]:px-1.5 [&_th]:px-1.5 sm:[&_td]:px-3 sm:[&_th]:px-3" data-testid="leaderboard-table">
         <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs uppercase tracking-wider text-slate-500">
           <tr>
-            <th scope="col" className="px-3 py-2.5 font-semibold" title="1 + the number of models whose interval lies wholly above this one's">
+            <th scope="col" className="hidden px-3 py-2.5 font-semibold sm:table-cell" title="1 + the number of models whose interval lies wholly above this one's">
               Rank
             </th>
             <th scope="col" className="px-3 py-2.5 font-semibold">
@@ -40,21 +40,28 @@ export function RatingTable({ models }: { models: readonly LeaderboardEntry[] })
               Votes
             </th>
             <th scope="col" className="px-3 py-2.5 text-right font-semibold" title="wins / votes">
-              Win rate
+              <span className="sm:hidden">Wins</span>
+              <span className="hidden sm:inline">Win rate</span>
             </th>
             <th scope="col" className="hidden px-3 py-2.5 text-right font-semibold sm:table-cell" title="ties, both-bad included">
               Ties
             </th>
             <th scope="col" className="px-3 py-2.5 text-right font-semibold" title="votes where both answers were bad">
-              Both bad
+              <span className="sm:hidden">Bad</span>
+              <span className="hidden sm:inline">Both bad</span>
             </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {models.map((entry) => (
             <tr key={entry.model} data-testid="leaderboard-row" data-model={entry.model} className="hover:bg-slate-50/60">
-              <td className="px-3 py-2.5 tabular-nums text-slate-500">{entry.rank}</td>
-              <td className="px-3 py-2.5 font-medium text-slate-900">{entry.model}</td>
+              <td className="hidden px-3 py-2.5 tabular-nums text-slate-500 sm:table-cell">{entry.rank}</td>
+              <td className="whitespace-nowrap px-3 py-2.5 font-medium text-slate-900">
+                <span className="mr-1.5 text-xs font-normal text-slate-400 sm:hidden" title="rank">
+                  {entry.rank}.
+                </span>
+                {entry.model}
+              </td>
               <td className="px-3 py-2.5 text-right tabular-nums" title={`95% interval ${entry.ciLow.toFixed(1)} – ${entry.ciHigh.toFixed(1)}`}>
                 <span className="block font-semibold" data-testid="rating">
                   {Math.round(entry.rating)}

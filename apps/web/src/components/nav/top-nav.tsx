@@ -9,14 +9,14 @@ export function TopNav() {
   const pathname = usePathname();
   return (
     <header className="z-30 shrink-0 border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex h-14 max-w-screen-2xl items-center gap-6 px-4 sm:px-6" aria-label="Main">
-        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-900">
+      <nav className="mx-auto flex h-14 max-w-screen-2xl items-center gap-3 px-3 sm:gap-6 sm:px-6" aria-label="Main">
+        <Link href="/" aria-label="MGM Serve: chat" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold tracking-tight text-slate-900">
           <LogoMark className="size-7" />
-          <span>
+          <span className="hidden min-[400px]:inline">
             MGM <span className="text-brand-600">Serve</span>
           </span>
         </Link>
-        <ul className="flex items-center gap-1 overflow-x-auto text-sm">
+        <ul className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm sm:gap-1">
           {navItems.map((item) => {
             const active = isActiveNavItem(item, pathname);
             return (
@@ -24,7 +24,7 @@ export function TopNav() {
                 <Link
                   href={item.href}
                   aria-current={active ? 'page' : undefined}
-                  className={`rounded-md px-3 py-1.5 font-medium transition-colors ${
+                  className={`whitespace-nowrap rounded-md px-2 py-1.5 font-medium transition-colors sm:px-3 ${
                     active ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
                   }`}
                 >
