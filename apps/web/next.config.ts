@@ -14,6 +14,8 @@ export const nextConfig: NextConfig = {
   transpilePackages: ['@mgm/protocol'],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
+  // unauthorized(): /admin answers 401 with the login form (app/unauthorized.tsx) to a request without an admin session.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

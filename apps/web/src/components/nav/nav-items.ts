@@ -3,12 +3,13 @@ export interface NavItem {
   label: string;
 }
 
-/** The product's pages, in nav order. Admin joins this list when it exists. */
+/** The product's pages, in nav order. */
 export const navItems: readonly NavItem[] = [
   { href: '/', label: 'Chat' },
   { href: '/compare', label: 'Compare' },
   { href: '/arena', label: 'Arena' },
   { href: '/leaderboard', label: 'Leaderboard' },
+  { href: '/admin', label: 'Admin' },
 ];
 
 export function isActiveNavItem(item: NavItem, pathname: string): boolean {
