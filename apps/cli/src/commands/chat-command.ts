@@ -4,6 +4,7 @@ import { isMgmError } from '@mgm/protocol';
 import { type DecodedImage, decodeImage } from '@mgm/vision';
 import { type CliIo, CliUsageError, EXIT_OK } from '../cli-io.ts';
 import { commonOptions, imageMode, modelFlags, parseCommandArgs, readImageFile, samplingParams } from '../cli-options.ts';
+import { EXTRAS_HELP, describeDrawing, drawAnswer, extraOptions, imageBackendFromEnv, readImageText } from '../mgm-extras.ts';
 import { answerWriter, openModel } from '../model-session.ts';
 
 export const CHAT_HELP = `mgm chat --model DIR [--image FILE] [flags]
@@ -11,10 +12,11 @@ export const CHAT_HELP = `mgm chat --model DIR [--image FILE] [flags]
     /image FILE   load a new image (starts a new conversation, as MGM does)
     /reset        forget the conversation and the image
     /exit         leave (or Ctrl-D); Ctrl-C stops an answer being written
-  Flags as for mgm ask.`;
+  Flags as for mgm ask, and (applied to every turn):
+${EXTRAS_HELP}`;
 
 export async function chatCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, commonOptions);
+  const { values, positionals } = parseCommandArgs(args, { ...commonOptions, ...extraOptions });
   if (values.help) {
     io.stdout.write(`${CHAT_HELP}\n`);
     return EXIT_OK;
@@ -23,7 +25,11 @@ export async function chatCommand(args: string[], io: CliIo): Promise<number> {
   const params = samplingParams(values);
   const mode = imageMode(values);
   const flags = await modelFlags(values);
-  let image: DecodedImage | null = typeof values.image === 'string' ? await decodeImage(await readImageFile(values.image)) : null;
+  if (values.gen) imageBackendFromEnv(process.env);
+  const initialBytes = typeof values.image === 'string' ? await readImageFile(values.image) : null;
+  let image: DecodedImage | null = initialBytes ? await decodeImage(initialBytes) : null;
+  // With --ocr, read once per image and given to the model on every turn.
+  let ocrText: string | null = values.ocr && initialBytes ? await readImageText(initialBytes, flags.intraOpThreads) : null;
 
   const model = await openModel(flags);
   const interactive = (io.stdin as NodeJS.ReadStream).isTTY === true;
@@ -59,12 +65,16 @@ export async function chatCommand(args: string[], io: CliIo): Promise<number> {
       } else if (line === '/reset') {
         messages = [];
         image = null;
+        ocrText = null;
         note('(conversation and image cleared)');
       } else if (line.startsWith('/image')) {
         const file = line.slice('/image'.length).trim();
         try {
           if (file === '') throw new CliUsageError('/image needs a file name');
-          image = await decodeImage(await readImageFile(file));
+          const bytes = await readImageFile(file);
+          image = await decodeImage(bytes);
+          ocrText = values.ocr ? await readImageText(bytes, flags.intraOpThreads) : null;
+          if (values.ocr) note(`(OCR: ${ocrText ?? 'no text found'})`);
           messages = [];
           note(`(image ${image.width}x${image.height} loaded; new conversation)`);
         } catch (err) {
@@ -76,12 +86,19 @@ export async function chatCommand(args: string[], io: CliIo): Promise<number> {
         messages.push({ role: 'user', content: line });
         current = new AbortController();
         try {
-          const stream = model.generate({ messages, image, imageMode: mode, params }, { signal: current.signal });
+          const stream = model.generate(
+            { messages, image, imageMode: mode, params, ocrText, generateImage: values.gen === true },
+            { signal: current.signal },
+          );
           const write = answerWriter((s) => io.stdout.write(s));
           for await (const delta of stream) write(delta);
           const result = await stream.result;
           io.stdout.write(result.finishReason === 'abort' ? ' [stopped]\n' : '\n');
           if (result.finishReason === 'error') note(`mgm: generation failed: ${result.error?.message ?? 'unknown error'}`);
+          else if (values.gen && result.finishReason !== 'abort') {
+            const drawn = await drawAnswer(result.text, values, process.env);
+            note(describeDrawing(drawn.image, drawn.file));
+          }
           const answer = result.text.trim();
           if (answer === '') messages.pop();
           else messages.push({ role: 'assistant', content: answer });
