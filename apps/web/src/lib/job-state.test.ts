@@ -60,3 +60,17 @@ describe('applyFrame', () => {
     expect(fold([start(), delta(1, 'a'), end(2, 'a', 'abort')])).toMatchObject({ status: 'stopped', text: 'a' });
   });
 });
+
+describe('MGM functions in the end frame', () => {
+  it('keeps the generated image and the OCR text of the end frame', () => {
+    const image = { status: 'ok' as const, prompt: 'a red circle at the top', pngBase64: 'iVBORw0KGgo=', width: 8, height: 8, backend: 'scene-renderer', note: 'n' };
+    const job = fold([start(), { ...(end(1, 'Sure, here it is. <h>a red circle at the top</h>') as ClientFrame & { type: 'end' }), image, ocrText: '641' }]);
+    expect(job.generatedImage).toEqual(image);
+    expect(job.ocrText).toBe('641');
+  });
+  it('has none when the frame carries none', () => {
+    const job = fold([start(), end(1, 'triangle')]);
+    expect(job.generatedImage).toBeNull();
+    expect(job.ocrText).toBeNull();
+  });
+});

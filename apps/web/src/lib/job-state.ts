@@ -1,4 +1,4 @@
-import type { ClientFrame, ErrorCode, FinishReason, JobTimings, TokenCounts } from '@mgm/protocol';
+import type { ClientFrame, ErrorCode, FinishReason, GeneratedImage, JobTimings, TokenCounts } from '@mgm/protocol';
 
 export type JobStatus = 'queued' | 'streaming' | 'done' | 'stopped' | 'error';
 
@@ -18,6 +18,10 @@ export interface JobState {
   timingsMs: JobTimings | null;
   tokensPerSecond: number | null;
   error: { code: ErrorCode; message: string } | null;
+  /** "Generate image" on: the image prompt and the picture (or why there is none). */
+  generatedImage: GeneratedImage | null;
+  /** "Use OCR" on: the text OCR gave the model; null when off or nothing was found. */
+  ocrText: string | null;
   /** Epoch ms when the browser asked, for the elapsed time shown while streaming. */
   startedAt: number;
   finishedAt: number | null;
@@ -38,6 +42,8 @@ export function initialJobState(job: { jobId: string; requestId: string; model: 
     timingsMs: null,
     tokensPerSecond: null,
     error: null,
+    generatedImage: null,
+    ocrText: null,
     startedAt: now,
     finishedAt: null,
     ahead: [],
@@ -83,6 +89,8 @@ function applyNext(job: JobState, frame: ClientFrame, now: number): JobState {
         tokens: frame.tokens,
         timingsMs: frame.timingsMs,
         tokensPerSecond: frame.tokensPerSecond,
+        generatedImage: frame.image ?? null,
+        ocrText: frame.ocrText ?? null,
         finishedAt: now,
       };
     case 'error':

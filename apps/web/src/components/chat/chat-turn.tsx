@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { AnswerError } from '@/components/generation/answer-error.tsx';
 import { AnswerMetrics } from '@/components/generation/answer-metrics.tsx';
 import { FeedbackButtons } from '@/components/generation/feedback-buttons.tsx';
+import { GeneratedImageView } from '@/components/generation/generated-image-view.tsx';
 import { MarkdownAnswer } from '@/components/generation/markdown-answer.tsx';
 import { CheckIcon, CopyIcon, RefreshIcon } from '@/components/ui/icons.tsx';
 import type { ChatImage, ChatTurn } from '@/lib/chat-state.ts';
@@ -89,6 +90,12 @@ export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onReg
           {job?.status === 'queued' ? <TypingDots label="Waiting for a worker…" /> : null}
           {job?.status === 'streaming' && job.text === '' ? <TypingDots label="Reading the image…" /> : null}
           {job?.status === 'stopped' && job.text === '' ? <p className="text-sm italic text-slate-400">Stopped before the first token.</p> : null}
+          {job?.generatedImage ? <GeneratedImageView image={job.generatedImage} /> : null}
+          {job?.ocrText ? (
+            <p className="mt-2 text-xs text-slate-500" data-testid="ocr-text">
+              OCR text given to the model: {job.ocrText}
+            </p>
+          ) : null}
           {job?.error ? <AnswerError error={job.error} /> : null}
         </div>
         {job ? (

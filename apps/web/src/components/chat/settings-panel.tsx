@@ -6,6 +6,7 @@ import { ParamsPanel } from '@/components/generation/params-panel.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import type { ChatImage } from '@/lib/chat-state.ts';
 import type { UploadState } from '@/lib/use-image-upload.ts';
+import { MgmSwitches } from './mgm-switches.tsx';
 
 export interface SettingsPanelProps {
   models: readonly ModelSummary[];
@@ -62,6 +63,9 @@ export function SettingsPanel(props: SettingsPanelProps) {
         {props.conversationStarted ? (
           <p className="text-xs text-slate-500">A new image starts a new conversation.</p>
         ) : null}
+      </Section>
+      <Section title="MGM functions">
+        <MgmSwitches params={props.params} onParamsChange={props.onParamsChange} />
       </Section>
       <Section
         title="Parameters"
