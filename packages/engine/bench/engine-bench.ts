@@ -1,5 +1,5 @@
 /**
- * npm run bench:engine [-- --runs 20 --readme --fixtures]
+ * npm run bench:engine [-- --runs 20 --readme --fixtures --spin]
  *
  * For each checkpoint folder under models/ (or the engine's micro fixtures with --fixtures, or
  * when models/ has none), on CPU: image preprocessing, vision, TTFT and decode tokens/s through
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     readme: { type: 'boolean', default: false },
     fixtures: { type: 'boolean', default: false },
     tokens: { type: 'string', default: '48' },
+    spin: { type: 'boolean', default: false },
   },
 });
 const RUNS = Math.max(20, Number(values.runs));
@@ -89,7 +90,7 @@ interface Row {
 
 async function benchCheckpoint(dir: string, image: Uint8Array): Promise<Row> {
   const logger = pino({ level: 'warn' });
-  const model = await loadModel(dir, { logger });
+  const model = await loadModel(dir, { logger, allowSpinning: values.spin });
   const decoded = await decodeImage(image);
   const messages = [{ role: 'user' as const, content: QUESTION }];
 
@@ -100,7 +101,7 @@ async function benchCheckpoint(dir: string, image: Uint8Array): Promise<Row> {
   // The bare loop's inputs: same files, same session options, prompt embeddings built once.
   const loaded = await loadManifest(dir);
   const m = loaded.manifest;
-  const sessions = await createSessions(loaded, { device: parseDevice('cpu'), dtype: 'fp32', logger });
+  const sessions = await createSessions(loaded, { device: parseDevice('cpu'), dtype: 'fp32', logger, allowSpinning: values.spin });
   const tokenizer = await MgmTokenizer.fromFile(path.join(loaded.dir, m.files.tokenizer));
   const prompt = tokenizePrompt(renderGenerationPrompt(m.template, messages, true), tokenizer, m.special_tokens);
   const vision = createVision();
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
     rows,
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} x${os.cpus().length} (shared machine, load average ` +
       `${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end), CPU provider, ` +
+      `onnxruntime thread spinning ${values.spin ? 'on' : 'off (the engine default)'}, ` +
       `median of ${RUNS} runs, checkpoints: ${source}. Image ${path.relative(ROOT, img.file)}, question "${QUESTION}", greedy; ` +
       'preprocess = @mgm/vision on the decoded image; TTFT from generate() to the first token (preprocess + vision + prefill included); ' +
       'tok/s over the tokens after the first; engine / bare is the median of the per-run ratios (each pair run back to back), ' +

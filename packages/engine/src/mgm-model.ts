@@ -27,6 +27,8 @@ export interface LoadModelOptions {
   logger?: Logger;
   /** onnxruntime intra-op threads per session (its default: all cores). */
   intraOpThreads?: number;
+  /** Let onnxruntime's thread pools spin between runs (default false: better on shared CPUs). */
+  allowSpinning?: boolean;
   /** Image decoding + preprocessing; @mgm/vision by default. */
   vision?: VisionApi;
 }
@@ -145,7 +147,13 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
 
   const vision = opts.vision ?? createVision();
   const spec = vision.parseSpec(manifest.image);
-  const sessions = await createSessions(loaded, { device, dtype, logger, intraOpThreads: opts.intraOpThreads });
+  const sessions = await createSessions(loaded, {
+    device,
+    dtype,
+    logger,
+    intraOpThreads: opts.intraOpThreads,
+    allowSpinning: opts.allowSpinning,
+  });
 
   const st = manifest.special_tokens;
   const stopTokenIds = new Set<number>([st.eos_id]);
