@@ -38,21 +38,62 @@ const MAX_ITERATIONS = 100_000;
  * keeps the ratings finite, and `regularized` says so.
  */
 export function fitBradleyTerry(battles: readonly PairBattle[], scale: RatingScale = ELO_SCALE): BradleyTerryFit {
+  const encoded = encodeBattles(battles);
+  const wins = emptyWins(encoded.models.length);
+  for (let t = 0; t < battles.length; t += 1) addBattle(wins, encoded, t);
+  return fitWins(encoded.models, wins, scale);
+}
+
+/** Battles as model indices and outcome codes, so that resampling them is cheap. */
+interface EncodedBattles {
+  models: string[];
+  a: Int32Array;
+  b: Int32Array;
+  /** 0: a won, 1: b won, 2: tie or both bad. */
+  outcome: Uint8Array;
+}
+
+function encodeBattles(battles: readonly PairBattle[]): EncodedBattles {
   const models = [...new Set(battles.flatMap((battle) => [battle.a, battle.b]))].sort();
   const index = new Map(models.map((model, i) => [model, i]));
-  const k = models.length;
-  const wins = Array.from({ length: k }, () => new Float64Array(k));
-  for (const { a, b, outcome } of battles) {
+  const encoded: EncodedBattles = {
+    models,
+    a: new Int32Array(battles.length),
+    b: new Int32Array(battles.length),
+    outcome: new Uint8Array(battles.length),
+  };
+  battles.forEach(({ a, b, outcome }, t) => {
     if (a === b) throw new Error(`a battle of ${a} against itself cannot be rated`);
-    const i = index.get(a)!;
-    const j = index.get(b)!;
-    if (outcome === 'a') wins[i]![j]! += 1;
-    else if (outcome === 'b') wins[j]![i]! += 1;
-    else {
-      wins[i]![j]! += 0.5;
-      wins[j]![i]! += 0.5;
-    }
+    encoded.a[t] = index.get(a)!;
+    encoded.b[t] = index.get(b)!;
+    encoded.outcome[t] = outcome === 'a' ? 0 : outcome === 'b' ? 1 : 2;
+  });
+  return encoded;
+}
+
+function emptyWins(k: number): Float64Array[] {
+  return Array.from({ length: k }, () => new Float64Array(k));
+}
+
+/** Adds battle t to wins[i][j] (i's wins over j; a tie is half a win each). */
+function addBattle(wins: Float64Array[], encoded: EncodedBattles, t: number): void {
+  const i = encoded.a[t]!;
+  const j = encoded.b[t]!;
+  const outcome = encoded.outcome[t];
+  if (outcome === 0) wins[i]![j]! += 1;
+  else if (outcome === 1) wins[j]![i]! += 1;
+  else {
+    wins[i]![j]! += 0.5;
+    wins[j]![i]! += 0.5;
   }
+}
+
+/** Fits the models that played at least once (wins is consumed: virtual ties may be added to it). */
+function fitWins(allModels: readonly string[], allWins: Float64Array[], scale: RatingScale): BradleyTerryFit {
+  const active = allModels.map((_, i) => i).filter((i) => allWins[i]!.some((w, j) => w > 0 || allWins[j]![i]! > 0));
+  const models = active.map((i) => allModels[i]!);
+  const k = models.length;
+  const wins = active.map((i) => Float64Array.from(active, (j) => allWins[i]![j]!));
   const regularized = k > 1 && !stronglyConnected(wins);
   if (regularized) {
     for (let i = 0; i < k; i += 1) for (let j = 0; j < k; j += 1) if (i !== j) wins[i]![j]! += 0.5;
@@ -126,10 +167,13 @@ export function bootstrapBradleyTerry(
 ): Map<string, BootstrapInterval> {
   const random = mulberry32(options.seed);
   const samples = new Map<string, number[]>();
-  if (battles.length > 0) {
+  const encoded = encodeBattles(battles);
+  const n = battles.length;
+  if (n > 0) {
     for (let round = 0; round < options.rounds; round += 1) {
-      const resample = Array.from({ length: battles.length }, () => battles[Math.floor(random() * battles.length)]!);
-      for (const [model, rating] of fitBradleyTerry(resample, options.scale).ratings) {
+      const wins = emptyWins(encoded.models.length);
+      for (let draw = 0; draw < n; draw += 1) addBattle(wins, encoded, Math.floor(random() * n));
+      for (const [model, rating] of fitWins(encoded.models, wins, options.scale ?? ELO_SCALE).ratings) {
         const list = samples.get(model) ?? [];
         list.push(rating);
         samples.set(model, list);
