@@ -6,6 +6,7 @@ export interface TokenDecoder {
 }
 
 const REPLACEMENT = '\uFFFD';
+const STREAM = { stream: true } as const;
 /** A UTF-8 character spans at most 4 bytes; past this many pending tokens the bytes are invalid anyway. */
 const MAX_PENDING = 16;
 
@@ -34,7 +35,7 @@ export class IncrementalDetokenizer {
 
   /** Adds one id; returns the newly complete text ('' while a character is incomplete). */
   push(id: number): string {
-    if (this.bytes) return this.utf8.decode(this.bytes(id), { stream: true });
+    if (this.bytes) return this.utf8.decode(this.bytes(id), STREAM);
     this.ids.push(id);
     const text = this.decoder.decode(this.ids.slice(this.prefixOffset));
     const complete = !text.endsWith(REPLACEMENT) || this.ids.length - this.readOffset >= MAX_PENDING;
