@@ -1,6 +1,6 @@
 'use client';
 
-import type { PaneLabel } from '@mgm/protocol';
+import type { ErrorCode, PaneLabel } from '@mgm/protocol';
 import type { ReactNode } from 'react';
 import { AnswerError } from '@/components/generation/answer-error.tsx';
 import { MarkdownAnswer } from '@/components/generation/markdown-answer.tsx';
@@ -43,7 +43,7 @@ export interface AnswerCardProps {
   subtitle?: string | null;
   status: 'sending' | 'queued' | 'streaming' | 'done' | 'stopped' | 'error';
   text: string;
-  error: { code: Parameters<typeof AnswerError>[0]['error']['code']; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   /** Metrics row (compare) or nothing (arena before the vote). */
   footer?: ReactNode;
   onStop?: () => void;
