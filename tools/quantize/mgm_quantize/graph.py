@@ -133,7 +133,7 @@ def quantize_graph(
     def dq_weight(name: str, w: np.ndarray, axis: int) -> tuple[str, onnx.NodeProto | None]:
         if name in int8_cache:
             return int8_cache[name], None
-        q, scale = quantize_int8_per_axis(w, axis, search)
+        q, scale = quantize_int8_per_axis(w, axis)
         q_name = g.add_init(q, f"{name}_quantized")
         s_name = g.add_init(scale, f"{name}_scale")
         z_name = g.add_init(np.zeros(scale.shape, dtype=np.int8), f"{name}_zero_point")

@@ -13,37 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 
-# Candidate shrink factors of a range's [min, max] range: clipping a few outliers often lowers the
-# range's total squared error (the search GPTQ-free weight-only quantisers such as HQQ/AWQ's
-# clip step do). 1.0 (plain min/max) is always among them, so the search never does worse.
-SHRINK_GRID = tuple(np.linspace(1.0, 0.6, 9))
-
-
-def quantize_int8_per_axis(w: np.ndarray, axis: int, search: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric int8 with one scale per index of `axis`; returns (q int8, scale float32).
-
-    With `search`, each channel's range is shrunk by the factor of SHRINK_GRID that gives it the
-    least squared error (clipping a few outliers for a finer step everywhere else).
-    """
+def quantize_int8_per_axis(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric int8 with one scale per index of `axis`; returns (q int8, scale float32)."""
     w = np.asarray(w, dtype=np.float32)
     reduce_axes = tuple(i for i in range(w.ndim) if i != axis)
+    amax = np.abs(w).max(axis=reduce_axes)
+    scale = (amax / 127.0).astype(np.float32)
+    scale[scale == 0] = 1.0  # an all-zero channel: any scale reproduces it
     shape = [1] * w.ndim
     shape[axis] = -1
-    amax = np.abs(w).max(axis=reduce_axes)
-    best = (amax / 127.0).astype(np.float32)
-    best[best == 0] = 1.0  # an all-zero channel: any scale reproduces it
-    if search:
-        best_err = np.full(best.shape, np.inf)
-        for shrink in SHRINK_GRID:
-            scale = (amax * shrink / 127.0).astype(np.float32)
-            scale[scale == 0] = 1.0
-            q = np.clip(np.rint(w / scale.reshape(shape)), -127, 127)
-            err = ((q * scale.reshape(shape) - w) ** 2).sum(axis=reduce_axes)
-            better = err < best_err
-            best_err = np.where(better, err, best_err)
-            best = np.where(better, scale, best).astype(np.float32)
-    q = np.clip(np.rint(w / best.reshape(shape)), -127, 127).astype(np.int8)
-    return q, best
+    q = np.clip(np.rint(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+    return q, scale
 
 
 def dequantize_int8_per_axis(q: np.ndarray, scale: np.ndarray, axis: int) -> np.ndarray:
@@ -82,6 +62,10 @@ def _unpack_nibbles(packed: np.ndarray) -> np.ndarray:
     return out
 
 
+# Candidate shrink factors of a block's [min, max] range: clipping a few outliers often lowers the
+# block's total squared error (the search GPTQ-free weight-only quantisers such as HQQ/AWQ's
+# clip step do). 1.0 (plain min/max) is always among them, so the search never does worse.
+SHRINK_GRID = tuple(np.linspace(1.0, 0.6, 9))
 
 
 def _block_params(blocks: np.ndarray, qmax: int, shrink: float) -> tuple[np.ndarray, np.ndarray]:

@@ -25,12 +25,6 @@ class Int8(unittest.TestCase):
         err = np.abs(dequantize_int8_per_axis(q, scale, 1) - w)
         self.assertTrue(np.all(err <= scale[None, :] / 2 + 1e-7))
 
-    def test_range_search_lowers_the_error_on_heavy_tails(self):
-        w = np.random.default_rng(7).standard_t(2, size=(256, 32)).astype(np.float32)
-        plain = ((dequantize_int8_per_axis(*quantize_int8_per_axis(w, 1), 1) - w) ** 2).sum()
-        searched = ((dequantize_int8_per_axis(*quantize_int8_per_axis(w, 1, search=True), 1) - w) ** 2).sum()
-        self.assertLess(searched, plain)
-
     def test_zero_column_keeps_zeros(self):
         w = np.zeros((8, 3), dtype=np.float32)
         w[:, 1] = 1.0
