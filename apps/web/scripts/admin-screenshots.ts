@@ -5,7 +5,8 @@
  * paused, one question too long for its model (a failed job), and the llava-tiny worker killed
  * (a dead row).
  *   npx tsx apps/web/scripts/admin-screenshots.ts [outDir] [trafficSeconds]
- * Writes admin.png (laptop) and admin-phone.png into outDir (default docs/screenshots).
+ * Writes admin.png (laptop) and admin-phone.png into outDir (default docs/screenshots); with
+ * SHOTS_FULL_PAGE=1 also the whole page at both sizes (admin-full.png, admin-phone-full.png), for review.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
@@ -28,7 +29,7 @@ const stack = await startStack({
   webPort: 0,
   models: ['models/mgm-tiny', 'models/mgm-tiny', 'models/mgm-tiny-hd', 'models/llava-tiny'],
   workerThreads: 1,
-  env: { ADMIN_SAMPLE_INTERVAL_MS: '3000', ADMIN_DEAD_RETENTION_MS: '600000' },
+  env: { ADMIN_SAMPLE_INTERVAL_MS: '3000', ADMIN_DEAD_RETENTION_MS: '60000' },
   output: (source, line) => {
     if (source === 'demo') process.stdout.write(`[${source}] ${line}\n`);
   },
@@ -59,10 +60,13 @@ async function ask(model: string, question: string, maxNewTokens = 24): Promise<
 
 try {
   const [tinyA, , , llava] = stack.workers;
-  const end = Date.now() + trafficSeconds * 1000;
+  let trafficOn = true;
+  const stopTraffic = () => {
+    trafficOn = false;
+  };
   let asked = 0;
   const loop = async (models: string[]) => {
-    while (Date.now() < end) {
+    while (trafficOn) {
       const model = models[asked % models.length]!;
       await ask(model, questions[asked % questions.length]!);
       asked += 1;
@@ -75,9 +79,10 @@ try {
       void admin(`/api/admin/workers/${tinyA!.id}/pause`).then((r) => process.stdout.write(`pause: ${JSON.stringify(r)}\n`), () => undefined).finally(resolve);
     }, trafficSeconds * 600),
   );
-  await Promise.all([loop(['mgm-tiny', 'mgm-tiny-hd']), loop(['mgm-tiny', 'llava-tiny', 'mgm-tiny']), pauseLater]);
+  // The traffic goes on while the screenshots are taken, so the page shows a live system.
+  const traffic = Promise.all([loop(['mgm-tiny', 'mgm-tiny-hd']), loop(['mgm-tiny', 'llava-tiny', 'mgm-tiny']), pauseLater]);
+  await new Promise((resolve) => setTimeout(resolve, trafficSeconds * 800));
   await ask('mgm-tiny-hd', 'Please read this. '.repeat(400));
-  process.stdout.write(`asked ${asked} questions\n`);
   process.kill(llava!.pid!, 'SIGKILL');
   await new Promise((resolve) => setTimeout(resolve, 5000));
 
@@ -98,11 +103,20 @@ try {
       const target = path.join(outDir, file);
       await page.screenshot({ path: target });
       process.stdout.write(`${target}: ${(await stat(target)).size} bytes\n`);
+      if (process.env.SHOTS_FULL_PAGE === '1') {
+        // The page scrolls inside <main> (the nav stays put), so a tall window shows all of it.
+        await page.setViewportSize({ width: viewport.width, height: 2400 });
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: target.replace(/\.png$/, '-full.png') });
+      }
       await page.close();
     }
   } finally {
     await browser.close();
   }
+  stopTraffic();
+  await traffic;
+  process.stdout.write(`asked ${asked} questions\n`);
 } finally {
   await stack.stop();
   if (!stack.privateRedis) await deleteKeysWithPrefix(stack.redisUrl, prefix);

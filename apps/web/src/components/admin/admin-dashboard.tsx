@@ -128,11 +128,16 @@ export function AdminDashboard() {
               <Stat label="Failed" value={sum.failed} tone={sum.failed > 0 ? 'text-rose-700' : 'text-slate-900'} />
             </div>
 
+
+            <Section title="Workers" hint="a worker that stops heartbeating turns dead, then leaves the list">
+              <WorkerList workers={snapshot.workers} now={snapshot.at} onAction={setPending} />
+            </Section>
+
             <Section title="Models" hint="queues and the last 15 minutes">
               {snapshot.models.length === 0 ? (
                 <p className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">No model is served.</p>
               ) : (
-                <div className="grid gap-3 md:grid-cols-2 2xl:grid-cols-3">
+                <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
                   {snapshot.models.map((model) => (
                     <ModelCard
                       key={model.id}
@@ -146,10 +151,6 @@ export function AdminDashboard() {
                   ))}
                 </div>
               )}
-            </Section>
-
-            <Section title="Workers" hint="a worker that stops heartbeating turns dead, then leaves the list">
-              <WorkerList workers={snapshot.workers} now={snapshot.at} onAction={setPending} />
             </Section>
 
             <Section title="Last jobs">

@@ -11,7 +11,7 @@ import { Badge } from './state-badge.tsx';
 
 const GRID = 'lg:grid-cols-[5.5rem_minmax(0,1.1fr)_6.5rem_minmax(0,1.4fr)_4.5rem_4.5rem_6rem_5.5rem_4.5rem_minmax(0,2fr)]';
 const headers = ['When', 'Model', 'State', 'Worker', 'Queue', 'TTFT', 'Tokens', 'Speed', 'Total', 'Error'];
-const SHOWN = 30;
+const SHOWN = 20;
 
 function Cell({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
   return (
@@ -50,7 +50,7 @@ function JobRow({ job, onAction }: { job: AdminJob; onAction: AskAction }) {
       <Cell label="Queue">{ms(job.queueMs)}</Cell>
       <Cell label="TTFT">{ms(job.ttftMs)}</Cell>
       <Cell label="Tokens">{job.generatedTokens === null ? '–' : `${job.promptTokens ?? 0} → ${job.generatedTokens}`}</Cell>
-      <Cell label="Speed">{job.tokensPerSecond === null ? '–' : formatRate(job.tokensPerSecond)}</Cell>
+      <Cell label="Speed">{job.tokensPerSecond === null || (job.generatedTokens ?? 0) < 2 ? '–' : formatRate(job.tokensPerSecond)}</Cell>
       <Cell label="Total">{ms(job.totalMs)}</Cell>
       <div className="col-span-2 flex min-w-0 items-center justify-between gap-2 sm:col-span-4 lg:col-span-1">
         {job.error ? (

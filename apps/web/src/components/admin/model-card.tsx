@@ -120,38 +120,40 @@ export function ModelCard({ model, points, now, windowMs, intervalMs, onAction }
             Pause queue
           </Button>
         )}
-        <Button
-          size="sm"
-          disabled={queue.failed === 0}
-          data-testid="failed-retry"
-          onClick={() =>
-            onAction({
-              title: `Retry the failed jobs of ${model.id}`,
-              description: `The ${queue.failed} failed job(s) go back to the queue and run again; their old answers are discarded.`,
-              confirmLabel: 'Retry failed',
-              run: () => retryFailedJobs(model.id),
-            })
-          }
-        >
-          Retry failed
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          disabled={queue.failed === 0}
-          data-testid="failed-clear"
-          onClick={() =>
-            onAction({
-              title: `Clear the failed jobs of ${model.id}`,
-              description: `The ${queue.failed} failed job(s) are removed from the queue for good.`,
-              confirmLabel: 'Clear failed',
-              danger: true,
-              run: () => clearFailedJobs(model.id),
-            })
-          }
-        >
-          Clear failed
-        </Button>
+        {queue.failed > 0 ? (
+          <>
+            <Button
+              size="sm"
+              data-testid="failed-retry"
+              onClick={() =>
+                onAction({
+                  title: `Retry the failed jobs of ${model.id}`,
+                  description: `The ${queue.failed} failed job(s) go back to the queue and run again; their old answers are discarded.`,
+                  confirmLabel: 'Retry failed',
+                  run: () => retryFailedJobs(model.id),
+                })
+              }
+            >
+              Retry failed
+            </Button>
+            <Button
+              size="sm"
+              variant="ghost"
+              data-testid="failed-clear"
+              onClick={() =>
+                onAction({
+                  title: `Clear the failed jobs of ${model.id}`,
+                  description: `The ${queue.failed} failed job(s) are removed from the queue for good.`,
+                  confirmLabel: 'Clear failed',
+                  danger: true,
+                  run: () => clearFailedJobs(model.id),
+                })
+              }
+            >
+              Clear failed
+            </Button>
+          </>
+        ) : null}
       </div>
     </article>
   );

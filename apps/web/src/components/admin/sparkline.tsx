@@ -42,7 +42,7 @@ export function Sparkline({ title, current, points, end, windowMs, intervalMs, f
             <path d={geometry.line} className={colors.line} fill="none" strokeWidth="1.5" vectorEffect="non-scaling-stroke" strokeLinejoin="round" />
           ) : null}
         </svg>
-        <span className="pointer-events-none absolute right-1 top-0.5 text-[10px] tabular-nums text-slate-400">{formatMax(geometry.max)}</span>
+        <span className="pointer-events-none absolute left-1 top-0.5 text-[10px] tabular-nums text-slate-400">max {formatMax(geometry.max)}</span>
         {points.length === 0 ? (
           <span className="absolute inset-0 grid place-items-center text-[11px] text-slate-400">no samples yet</span>
         ) : null}

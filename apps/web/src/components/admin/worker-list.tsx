@@ -9,7 +9,7 @@ import { WorkerStateBadge } from './state-badge.tsx';
 
 /** One grid for the header and the rows on wide screens; below lg each row is a card. */
 const GRID =
-  'lg:grid-cols-[minmax(0,2.1fr)_minmax(0,1.25fr)_minmax(0,1.45fr)_minmax(0,1fr)_minmax(0,0.9fr)_minmax(0,1fr)_minmax(0,1fr)_minmax(0,0.85fr)_11.5rem]';
+  'lg:grid-cols-[minmax(0,1.7fr)_minmax(0,0.9fr)_minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,1.4fr)_minmax(0,0.9fr)_minmax(0,1fr)_minmax(0,1.1fr)_11.5rem]';
 
 const headers = ['Worker', 'Host · pid', 'Runtime', 'State', 'Jobs', 'Speed', 'Memory · up', 'Heartbeat', ''];
 
