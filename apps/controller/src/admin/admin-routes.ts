@@ -179,7 +179,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     pattern: /^\/metrics$/,
     example: '/metrics',
     handle: async (deps) => {
-      await deps.monitor.current();
+      // Gauges (queues, workers) as of this scrape, not of the last tick.
+      await deps.monitor.refresh();
       return { text: await deps.metrics.render(), contentType: deps.metrics.contentType };
     },
   },
