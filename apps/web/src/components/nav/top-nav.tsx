@@ -10,7 +10,8 @@ export function TopNav() {
   return (
     <header className="z-30 shrink-0 border-b border-slate-200 bg-white">
       <nav className="mx-auto flex h-14 max-w-screen-2xl items-center gap-3 px-3 sm:gap-6 sm:px-6" aria-label="Main">
-        <Link href="/" aria-label="MGM Serve: chat" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold tracking-tight text-slate-900">
+        {/* Below 420 px the five tabs need the whole width: the logo (a link to Chat, like the first tab) gives way. */}
+        <Link href="/" aria-label="MGM Serve: chat" className="hidden shrink-0 items-center gap-2 whitespace-nowrap font-semibold tracking-tight text-slate-900 min-[420px]:flex">
           <LogoMark className="size-7" />
           <span className="hidden min-[400px]:inline">
             MGM <span className="text-brand-600">Serve</span>
@@ -24,7 +25,7 @@ export function TopNav() {
                 <Link
                   href={item.href}
                   aria-current={active ? 'page' : undefined}
-                  className={`whitespace-nowrap rounded-md px-2 py-1.5 font-medium transition-colors sm:px-3 ${
+                  className={`whitespace-nowrap rounded-md px-1.5 py-1.5 font-medium transition-colors min-[420px]:px-2 sm:px-3 ${
                     active ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
                   }`}
                 >
