@@ -61,7 +61,7 @@ def quantize_checkpoint(
     block_size: int = 32,
     q4_vision: str = "int8-block",
     q8_scheme: str = "int8-block",
-    accuracy_level: int | None = None,
+    accuracy_level: int | None = 4,
     log=print,
 ) -> dict:
     """Writes `<graph>.<q8|q4>.onnx` beside the fp32 graphs and records them under `variants`."""
