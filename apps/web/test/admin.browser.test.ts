@@ -5,59 +5,28 @@
  * shown) and checks that new questions go to the other; then SIGKILLs that other worker and
  * watches its row turn dead and leave within the expiry.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientFrame, ClientToServerEvents, GenerateAck, ServerToClientEvents } from '@mgm/protocol';
-import { startStack, type Stack } from '../../../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
-import { deleteKeysWithPrefix } from './redis-cleanup.ts';
+import type { Stack } from '../../../scripts/stack.ts';
+import { useBrowserStack } from './browser-stack.ts';
 
 const MODEL = 'mgm-tiny';
 const RECORD_TTL_MS = 2000;
 const DEAD_RETENTION_MS = 3000;
-const prefix = `test-web-admin-${randomBytes(4).toString('hex')}`;
-const log: string[] = [];
-let dataDir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mgm-web-admin-'));
-  try {
-    stack = await startStack({
-      redisPrefix: prefix,
-      controllerPort: 0,
-      webPort: 0,
-      models: [`models/${MODEL}`, `models/${MODEL}`],
-      workerThreads: 1,
-      dataDir,
-      env: {
-        WORKER_HEARTBEAT_MS: '300',
-        WORKER_RECORD_TTL_MS: String(RECORD_TTL_MS),
-        ADMIN_PUSH_INTERVAL_MS: '250',
-        ADMIN_SAMPLE_INTERVAL_MS: '1000',
-        ADMIN_DEAD_RETENTION_MS: String(DEAD_RETENTION_MS),
-      },
-      output: (source, line) => log.push(`[${source}] ${line}`),
-      timeoutMs: 240_000,
-    });
-  } catch (error) {
-    throw new Error(`the stack did not start: ${String(error)}\n${log.slice(-40).join('\n')}`);
-  }
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stack && !stack.privateRedis) await deleteKeysWithPrefix(stack.redisUrl, prefix);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+const browserStack = useBrowserStack({
+  name: 'admin',
+  models: [`models/${MODEL}`, `models/${MODEL}`],
+  workerThreads: 1,
+  env: {
+    WORKER_HEARTBEAT_MS: '300',
+    WORKER_RECORD_TTL_MS: String(RECORD_TTL_MS),
+    ADMIN_PUSH_INTERVAL_MS: '250',
+    ADMIN_SAMPLE_INTERVAL_MS: '1000',
+    ADMIN_DEAD_RETENTION_MS: String(DEAD_RETENTION_MS),
+  },
+});
 
 function row(page: Page, workerId: string) {
   return page.locator(`[data-testid="worker-row"][data-worker-id="${workerId}"]`);
@@ -90,21 +59,21 @@ async function askThroughWeb(webUrl: string, question: string): Promise<string> 
 
 describe('admin page on the real stack', () => {
   it('needs the admin token, shows both workers live, pauses one so jobs go to the other, and shows a killed worker dead, then gone', async () => {
-    if (!stack?.webUrl || !browser) throw new Error('the stack has no web app');
+    const { stack, webUrl, log, newPage } = browserStack();
     expect(stack.workers).toHaveLength(2);
     const [first, second] = stack.workers as [Stack['workers'][number], Stack['workers'][number]];
 
     // Without a session the page answers 401 (Next renders the login form in place), and no worker is named.
-    const anonymous = await fetch(`${stack.webUrl}/admin`);
+    const anonymous = await fetch(`${webUrl}/admin`);
     const anonymousHtml = await anonymous.text();
     expect(anonymous.status).toBe(401);
     for (const worker of stack.workers) expect(anonymousHtml).not.toContain(worker.id);
-    expect((await fetch(`${stack.webUrl}/api/admin/workers`)).status).toBe(401);
+    expect((await fetch(`${webUrl}/api/admin/workers`)).status).toBe(401);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${stack.webUrl}/admin`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.goto(`${webUrl}/admin`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.getByTestId('admin-token-input').fill('not-the-token-at-all');
     await page.getByTestId('admin-login-button').click();
     await expect.poll(() => page.getByTestId('admin-login-error').textContent(), { timeout: 10_000 }).toContain('wrong admin token');
@@ -127,7 +96,7 @@ describe('admin page on the real stack', () => {
 
     // New questions all go to the other worker of the model.
     for (const question of ['What is in the picture?', 'What colour is it?', 'How many are there?']) {
-      expect(await askThroughWeb(stack.webUrl, question)).toBe(second.id);
+      expect(await askThroughWeb(webUrl, question)).toBe(second.id);
     }
     await expect
       .poll(async () => page.locator(`[data-testid="job-row"][data-state="completed"][data-worker-id="${second.id}"]`).count(), { timeout: 15_000 })

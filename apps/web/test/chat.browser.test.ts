@@ -6,15 +6,10 @@
  * right, so a wrong answer is a fault of the serving path); then records a 👍 and finds it in
  * the feedback log.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
-import { deleteKeysWithPrefix } from './redis-cleanup.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowserStack } from './browser-stack.ts';
 import { normalizeAnswer, pickModelAndRow, readTestSet, testImagePath } from './test-set.ts';
 
 /**
@@ -25,45 +20,17 @@ const { model: MODEL, row: ROW } = process.env.WEB_TEST_ROW
   ? { model: process.env.WEB_TEST_MODEL ?? 'mgm-tiny', row: readTestSet().find((candidate) => candidate.id === process.env.WEB_TEST_ROW) }
   : pickModelAndRow(process.env.WEB_TEST_MODEL ? [process.env.WEB_TEST_MODEL] : ['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny']);
 
-const prefix = `test-web-chat-${randomBytes(4).toString('hex')}`;
-const log: string[] = [];
-let dataDir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mgm-web-test-'));
-  try {
-    stack = await startStack({
-      redisPrefix: prefix,
-      controllerPort: 0,
-      webPort: 0,
-      models: [`models/${MODEL}`],
-      dataDir,
-      output: (source, line) => log.push(`[${source}] ${line}`),
-      timeoutMs: 240_000,
-    });
-  } catch (error) {
-    throw new Error(`the stack did not start: ${String(error)}\n${log.slice(-40).join('\n')}`);
-  }
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stack && !stack.privateRedis) await deleteKeysWithPrefix(stack.redisUrl, prefix);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+const browserStack = useBrowserStack({ name: 'chat', models: [`models/${MODEL}`] });
 
 describe('chat page on the real stack', () => {
   it('streams the right answer to a test-set question about an uploaded test image, and records a vote', async () => {
-    expect(stack?.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack?.skipped)}`).toEqual([MODEL]);
+    const { stack, webUrl, dataDir, newPage } = browserStack();
+    expect(stack.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack.skipped)}`).toEqual([MODEL]);
     const row = ROW;
-    if (!row || !stack?.webUrl || !browser) throw new Error(`no test row ${process.env.WEB_TEST_ROW}, or the stack has no web app`);
+    if (!row) throw new Error(`no test row ${process.env.WEB_TEST_ROW}`);
     expect(row.history).toEqual([]);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     let deltaFrames = 0;
@@ -73,7 +40,7 @@ describe('chat page on the real stack', () => {
       });
     });
 
-    await page.goto(stack.webUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.goto(webUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.locator('[data-testid="connection-status"][data-connected="true"]').waitFor({ timeout: 60_000 });
     await page.locator(`[data-testid="model-select"] option[value="${MODEL}"]`).waitFor({ state: 'attached', timeout: 60_000 });
     await page.getByTestId('model-select').selectOption(MODEL);

@@ -5,15 +5,11 @@
  * on an answer being right: it checks streaming, metrics, votes, hidden then revealed names,
  * and the leaderboard built from the recorded votes.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
-import { deleteKeysWithPrefix } from './redis-cleanup.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserStack } from './browser-stack.ts';
 import { readTestSet, testImagePath } from './test-set.ts';
 
 const MODELS = ['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny'];
@@ -21,37 +17,13 @@ const MODELS = ['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny'];
 const NAMES = ['mgm-tiny', 'llava', 'mgm-tiny-hd'];
 const ROW = readTestSet().find((row) => row.type === 'text' && row.history.length === 0);
 
-const prefix = `test-web-compare-${randomBytes(4).toString('hex')}`;
-const log: string[] = [];
-let dataDir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
+const browserStack = useBrowserStack({
+  name: 'compare',
+  models: MODELS.map((model) => `models/${model}`),
+  timeoutMs: 300_000,
+  hookTimeoutMs: 900_000,
+});
 let revealed: { winner: string; loser: string } | undefined;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mgm-web-compare-'));
-  try {
-    stack = await startStack({
-      redisPrefix: prefix,
-      controllerPort: 0,
-      webPort: 0,
-      models: MODELS.map((model) => `models/${model}`),
-      dataDir,
-      output: (source, line) => log.push(`[${source}] ${line}`),
-      timeoutMs: 300_000,
-    });
-  } catch (error) {
-    throw new Error(`the stack did not start: ${String(error)}\n${log.slice(-40).join('\n')}`);
-  }
-  browser = await launchChromium();
-}, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stack && !stack.privateRedis) await deleteKeysWithPrefix(stack.redisUrl, prefix);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
 
 interface Watched {
   page: Page;
@@ -61,8 +33,7 @@ interface Watched {
 }
 
 async function open(url: string, options: { connects?: boolean } = {}): Promise<Watched> {
-  const viewport = { width: 1280, height: 800 };
-  const page = await browser!.newPage({ viewport });
+  const page = await browserStack().newPage();
   const watched: Watched = { page, errors: [], received: [] };
   page.on('pageerror', (error) => watched.errors.push(error.message));
   page.on('websocket', (socket) => {
@@ -76,7 +47,7 @@ async function open(url: string, options: { connects?: boolean } = {}): Promise<
 }
 
 async function readVotes(): Promise<Array<Record<string, unknown>>> {
-  const text = await readFile(path.join(dataDir, 'votes.jsonl'), 'utf8');
+  const text = await readFile(path.join(browserStack().dataDir, 'votes.jsonl'), 'utf8');
   return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
@@ -84,9 +55,10 @@ const finished = '[data-status="done"], [data-status="stopped"], [data-status="e
 
 describe('compare, arena and leaderboard on the real stack', () => {
   it('compares three checkpoints: three streamed answers with their metrics, a recorded vote, a link that reproduces the setup', async () => {
-    expect(stack?.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack?.skipped)}`).toEqual(MODELS);
-    if (!ROW || !stack?.webUrl) throw new Error('no text-reading test row, or no web app');
-    const { page, errors, received } = await open(`${stack.webUrl}/compare?models=${MODELS.join(',')}&temperature=0`);
+    const { stack, webUrl } = browserStack();
+    expect(stack.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack.skipped)}`).toEqual(MODELS);
+    if (!ROW) throw new Error('no text-reading test row');
+    const { page, errors, received } = await open(`${webUrl}/compare?models=${MODELS.join(',')}&temperature=0`);
 
     const selects = page.getByTestId('compare-model-select');
     await expect.poll(() => selects.count(), { timeout: 30_000 }).toBe(3);
@@ -148,8 +120,8 @@ describe('compare, arena and leaderboard on the real stack', () => {
   }, 400_000);
 
   it('runs an arena round: names hidden until the vote, then revealed', async () => {
-    if (!ROW || !stack?.webUrl) throw new Error('no text-reading test row, or no web app');
-    const { page, errors, received } = await open(`${stack.webUrl}/arena`);
+    if (!ROW) throw new Error('no text-reading test row');
+    const { page, errors, received } = await open(`${browserStack().webUrl}/arena`);
 
     await page.getByTestId('image-input').setInputFiles(testImagePath(ROW));
     await page.getByTestId('image-preview').waitFor();
@@ -194,9 +166,9 @@ describe('compare, arena and leaderboard on the real stack', () => {
   }, 400_000);
 
   it('shows the recorded votes on the leaderboard', async () => {
-    if (!stack?.webUrl || !revealed) throw new Error('the arena round did not run');
+    if (!revealed) throw new Error('the arena round did not run');
     // The leaderboard opens no socket: wait for its table.
-    const { page, errors } = await open(`${stack.webUrl}/leaderboard`, { connects: false });
+    const { page, errors } = await open(`${browserStack().webUrl}/leaderboard`, { connects: false });
     await page.getByTestId('leaderboard-table').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('counted-votes').innerText()).toBe('1');
     expect(await page.getByTestId('named-votes').innerText()).toBe('1');

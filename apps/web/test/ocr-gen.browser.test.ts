@@ -4,52 +4,16 @@
  * prompt and the picture with its plain label (or says clearly why there is none: the tiny model's
  * answer may lack <h>…</h>); "Use OCR" shows the text PaddleOCR read from a test image.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
-import { deleteKeysWithPrefix } from './redis-cleanup.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserStack } from './browser-stack.ts';
 import { readTestSet, testImagePath } from './test-set.ts';
 
 const MODEL = 'mgm-tiny';
-const prefix = `test-web-ocrgen-${randomBytes(4).toString('hex')}`;
-const log: string[] = [];
-let dataDir = '';
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mgm-web-ocrgen-'));
-  try {
-    stack = await startStack({
-      redisPrefix: prefix,
-      controllerPort: 0,
-      webPort: 0,
-      models: [`models/${MODEL}`],
-      dataDir,
-      output: (source, line) => log.push(`[${source}] ${line}`),
-      timeoutMs: 240_000,
-    });
-  } catch (error) {
-    throw new Error(`the stack did not start: ${String(error)}\n${log.slice(-40).join('\n')}`);
-  }
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (stack && !stack.privateRedis) await deleteKeysWithPrefix(stack.redisUrl, prefix);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+const browserStack = useBrowserStack({ name: 'ocrgen', models: [`models/${MODEL}`] });
 
 async function ask(page: Page, image: string, question: string, switchId: string) {
-  if (!stack?.webUrl) throw new Error('the stack has no web app');
-  await page.goto(stack.webUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.goto(browserStack().webUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   await page.locator('[data-testid="connection-status"][data-connected="true"]').waitFor({ timeout: 60_000 });
   await page.locator(`[data-testid="model-select"] option[value="${MODEL}"]`).waitFor({ state: 'attached', timeout: 60_000 });
   await page.getByTestId('model-select').selectOption(MODEL);
@@ -72,8 +36,8 @@ async function ask(page: Page, image: string, question: string, switchId: string
 describe('MGM functions on the chat page', () => {
   it('Generate image: the answer shows the image prompt and the picture, labelled as the scene renderer', async () => {
     const row = readTestSet().find((r) => r.type === 'generation');
-    if (!row || !browser) throw new Error('no generation row in the test set, or no browser');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    if (!row) throw new Error('no generation row in the test set');
+    const page = await browserStack().newPage({ width: 1280, height: 900 });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // The switch adds " <GEN>" itself: ask without it, as a person would.
@@ -100,8 +64,8 @@ describe('MGM functions on the chat page', () => {
 
   it('Use OCR: the answer shows the code PaddleOCR read from the image', async () => {
     const row = readTestSet().find((r) => r.id === '0000-1');
-    if (!row || !browser) throw new Error('test row 0000-1 is missing, or no browser');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    if (!row) throw new Error('test row 0000-1 is missing');
+    const page = await browserStack().newPage({ width: 1280, height: 900 });
     const answer = await ask(page, testImagePath(row), row.question, 'use-ocr-switch');
     expect(await answer.getByTestId('ocr-text').innerText()).toContain(row.answer);
     await page.close();
