@@ -10,11 +10,13 @@ import { PaneBadge } from '@/components/compare/pane-badge.tsx';
 import { DrawerSection, SideDrawer } from '@/components/compare/side-drawer.tsx';
 import { VerdictButtons, type VerdictOption } from '@/components/compare/verdict-buttons.tsx';
 import { AnswerError } from '@/components/generation/answer-error.tsx';
+import { AttachedImageNote } from '@/components/generation/attached-image-note.tsx';
+import { ConnectionLostBanner } from '@/components/generation/connection-lost-banner.tsx';
 import { ImageFileInput } from '@/components/generation/image-file-input.tsx';
 import { ImagePanel } from '@/components/generation/image-panel.tsx';
 import { ParamsPanel } from '@/components/generation/params-panel.tsx';
 import { Button } from '@/components/ui/button.tsx';
-import { ImageIcon, PlusIcon, RefreshIcon, SlidersIcon } from '@/components/ui/icons.tsx';
+import { PlusIcon, RefreshIcon, SlidersIcon } from '@/components/ui/icons.tsx';
 import { isBattleBusy, voteBlocker } from '@/lib/arena/arena-state.ts';
 import { useArenaClient, useArenaSnapshot } from '@/lib/arena/use-arena.tsx';
 import type { ChatImage } from '@/lib/chat-state.ts';
@@ -187,11 +189,7 @@ export function ArenaView() {
           </div>
         </div>
 
-        {everConnected && !connected ? (
-          <div role="status" className="shrink-0 border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-xs text-amber-800">
-            Connection to the server lost. Reconnecting… answers in progress will resume where they stopped.
-          </div>
-        ) : null}
+        <ConnectionLostBanner connected={connected} everConnected={everConnected} />
 
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto scrollbar-thin">
           <div className="mx-auto max-w-6xl space-y-8 px-3 py-5 sm:px-5">
@@ -255,12 +253,7 @@ export function ArenaView() {
                 onChoose={(key) => void client?.vote(key as ArenaVerdict)}
               />
             ) : null}
-            {!started && (image || uploading) ? (
-              <div className="flex items-center gap-2 text-xs text-slate-500 lg:hidden">
-                <ImageIcon className="size-4" />
-                {uploading ? 'Uploading image…' : `${image?.name} attached`}
-              </div>
-            ) : null}
+            <AttachedImageNote image={image} uploading={uploading} started={started} />
             <Composer
               value={draft}
               onChange={setDraft}

@@ -2,7 +2,10 @@
 
 import { defaultSamplingParams } from '@mgm/protocol';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { AttachedImageNote } from '@/components/generation/attached-image-note.tsx';
+import { ConnectionLostBanner } from '@/components/generation/connection-lost-banner.tsx';
 import { ImageFileInput } from '@/components/generation/image-file-input.tsx';
+import { UploadErrorNote } from '@/components/generation/upload-error-note.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { CloseIcon, ImageIcon, PlusIcon, SlidersIcon } from '@/components/ui/icons.tsx';
 import { examples, type Example } from '@/lib/examples.ts';
@@ -182,11 +185,7 @@ export function ChatView() {
           </div>
         </div>
 
-        {everConnected && !connected ? (
-          <div role="status" className="shrink-0 border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-xs text-amber-800">
-            Connection to the server lost. Reconnecting… answers in progress will resume where they stopped.
-          </div>
-        ) : null}
+        <ConnectionLostBanner connected={connected} everConnected={everConnected} />
 
         <div
           ref={scroller}
@@ -241,17 +240,8 @@ export function ChatView() {
 
         <div className="shrink-0 border-t border-slate-200 bg-white/90 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] pt-3 sm:px-4">
           <div className="mx-auto max-w-3xl space-y-2">
-            {upload.state.status === 'error' ? (
-              <p role="alert" className="text-xs text-rose-600 lg:hidden">
-                Image rejected: {upload.state.message}
-              </p>
-            ) : null}
-            {!started && (conversation.image || uploading) ? (
-              <div className="flex items-center gap-2 text-xs text-slate-500 lg:hidden">
-                <ImageIcon className="size-4" />
-                {uploading ? 'Uploading image…' : `${conversation.image?.name} attached`}
-              </div>
-            ) : null}
+            <UploadErrorNote upload={upload.state} />
+            <AttachedImageNote image={conversation.image} uploading={uploading} started={started} />
             <Composer
               value={draft}
               onChange={setDraft}

@@ -5,11 +5,14 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { Composer } from '@/components/chat/composer.tsx';
 import { ConnectionStatus } from '@/components/chat/connection-status.tsx';
 import { ExampleGallery } from '@/components/chat/example-gallery.tsx';
+import { AttachedImageNote } from '@/components/generation/attached-image-note.tsx';
+import { ConnectionLostBanner } from '@/components/generation/connection-lost-banner.tsx';
 import { ImageFileInput } from '@/components/generation/image-file-input.tsx';
 import { ImagePanel } from '@/components/generation/image-panel.tsx';
 import { ParamsPanel } from '@/components/generation/params-panel.tsx';
+import { UploadErrorNote } from '@/components/generation/upload-error-note.tsx';
 import { Button } from '@/components/ui/button.tsx';
-import { CheckIcon, CopyIcon, ImageIcon, PlusIcon, SlidersIcon, StopIcon } from '@/components/ui/icons.tsx';
+import { CheckIcon, CopyIcon, PlusIcon, SlidersIcon, StopIcon } from '@/components/ui/icons.tsx';
 import { compareLinkQuery, parseCompareLink, type CompareSetup } from '@/lib/compare/compare-link.ts';
 import { choiceOptions, MAX_PANES, MIN_PANES, paneLabel, sameChoice } from '@/lib/compare/compare-state.ts';
 import { useCompareSession } from '@/lib/compare/use-compare-session.ts';
@@ -222,11 +225,7 @@ export function CompareView() {
           </div>
         </div>
 
-        {everConnected && !connected ? (
-          <div role="status" className="shrink-0 border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-xs text-amber-800">
-            Connection to the server lost. Reconnecting… answers in progress will resume where they stopped.
-          </div>
-        ) : null}
+        <ConnectionLostBanner connected={connected} everConnected={everConnected} />
         {notice ? (
           <div role="status" className="flex shrink-0 items-center justify-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-800">
             {notice}
@@ -305,17 +304,8 @@ export function CompareView() {
                 }}
               />
             ) : null}
-            {upload.state.status === 'error' ? (
-              <p role="alert" className="text-xs text-rose-600 lg:hidden">
-                Image rejected: {upload.state.message}
-              </p>
-            ) : null}
-            {!started && (session.image || uploading) ? (
-              <div className="flex items-center gap-2 text-xs text-slate-500 lg:hidden">
-                <ImageIcon className="size-4" />
-                {uploading ? 'Uploading image…' : `${session.image?.name} attached`}
-              </div>
-            ) : null}
+            <UploadErrorNote upload={upload.state} />
+            <AttachedImageNote image={session.image} uploading={uploading} started={started} />
             <Composer
               value={draft}
               onChange={setDraft}
