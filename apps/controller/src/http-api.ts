@@ -5,8 +5,6 @@ import {
   MgmError,
   describeZodError,
   feedbackInputSchema,
-  httpStatusByCode,
-  toApiError,
   toPublicWorker,
   type FeedbackResponse,
   type ModelListResponse,
@@ -14,6 +12,7 @@ import {
 } from '@mgm/protocol';
 import type { FeedbackLog } from './feedback-log.ts';
 import type { ImageStore } from './image-store.ts';
+import { methodNotAllowed, parseJson, sendError, sendJson } from './http-json.ts';
 import { readBody } from './read-body.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
@@ -35,18 +34,7 @@ const IMAGE_PATH = /^\/api\/images\/([^/]+)$/;
  */
 export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    route(deps, req, res).catch((error: unknown) => {
-      if (!(error instanceof MgmError)) deps.logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
-      const apiError = toApiError(error);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const status = httpStatusByCode[apiError.code];
-      // A body we refused to read may still be arriving: close the connection after answering.
-      if (status === 413) res.setHeader('connection', 'close');
-      sendJson(res, status, { error: apiError });
-    });
+    route(deps, req, res).catch((error: unknown) => sendError(req, res, error, deps.logger));
   };
 }
 
@@ -126,27 +114,4 @@ async function readUpload(req: IncomingMessage, limit: number): Promise<Uint8Arr
     'BAD_REQUEST',
     'send the image as the request body with an image content type (e.g. image/png), or as a multipart form field named "image"',
   );
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MgmError('BAD_REQUEST', 'the body is not valid JSON');
-  }
-}
-
-function methodNotAllowed(res: ServerResponse, allowed: string): void {
-  res.setHeader('allow', allowed);
-  sendJson(res, 405, { error: { code: 'BAD_REQUEST', message: `use ${allowed} on this route` } });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
 }

@@ -4,12 +4,11 @@ import {
   MgmError,
   compareVoteInputSchema,
   describeZodError,
-  httpStatusByCode,
-  toApiError,
   voteModeSchema,
   type LeaderboardResponse,
   type VoteResult,
 } from '@mgm/protocol';
+import { methodNotAllowed, parseJson, sendError, sendJson } from '../http-json.ts';
 import { readBody } from '../read-body.ts';
 import { recordCompareVote } from './compare-votes.ts';
 import type { AnswerSource } from './judged-answer.ts';
@@ -47,7 +46,10 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
     const method = req.method ?? 'GET';
     switch (url.pathname) {
       case '/api/votes': {
-        if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        if (method !== 'POST') {
+          methodNotAllowed(res, 'POST');
+          return true;
+        }
         const parsed = compareVoteInputSchema.safeParse(parseJson(await readBody(req, MAX_VOTE_BYTES)));
         if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid vote: ${describeZodError(parsed.error)}`);
         const result: VoteResult = await recordCompareVote(deps.source, deps.votes, parsed.data);
@@ -55,7 +57,10 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
         return true;
       }
       case '/api/votes/export': {
-        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        if (method !== 'GET') {
+          methodNotAllowed(res, 'GET');
+          return true;
+        }
         const rawMode = url.searchParams.get('mode');
         const mode = rawMode === null ? undefined : voteModeSchema.safeParse(rawMode);
         if (mode && !mode.success) throw new MgmError('BAD_REQUEST', 'mode is "arena" or "compare"');
@@ -70,7 +75,10 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
         return true;
       }
       case '/api/leaderboard': {
-        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        if (method !== 'GET') {
+          methodNotAllowed(res, 'GET');
+          return true;
+        }
         sendJson(res, 200, await leaderboard());
         return true;
       }
@@ -84,39 +92,8 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
     try {
       return await route(req, res, url);
     } catch (error) {
-      if (!(error instanceof MgmError)) deps.logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
-      const apiError = toApiError(error);
-      if (res.headersSent) res.destroy();
-      else {
-        const status = httpStatusByCode[apiError.code];
-        if (status === 413) res.setHeader('connection', 'close');
-        sendJson(res, status, { error: apiError });
-      }
+      sendError(req, res, error, deps.logger);
       return true;
     }
   };
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MgmError('BAD_REQUEST', 'the body is not valid JSON');
-  }
-}
-
-function methodNotAllowed(res: ServerResponse, allowed: string): true {
-  res.setHeader('allow', allowed);
-  sendJson(res, 405, { error: { code: 'BAD_REQUEST', message: `use ${allowed} on this route` } });
-  return true;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
 }
