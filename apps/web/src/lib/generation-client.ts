@@ -8,6 +8,7 @@ import {
   type ServerToClientEvents,
 } from '@mgm/protocol';
 import type { Socket } from 'socket.io-client';
+import { SnapshotStore } from './snapshot-store.ts';
 import { applyFrame, failedJobState, initialJobState, isJobActive, type JobState } from './job-state.ts';
 
 export type ControllerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -35,8 +36,7 @@ const MAX_EARLY_FRAMES = 4096;
  * it applied, so no text is lost or shown twice. React reads it through useSyncExternalStore.
  */
 export class GenerationClient {
-  private snapshot: GenerationSnapshot = { connected: false, everConnected: false, jobs: {} };
-  private readonly listeners = new Set<() => void>();
+  private readonly store = new SnapshotStore<GenerationSnapshot>({ connected: false, everConnected: false, jobs: {} });
   private readonly earlyFrames = new Map<string, ClientFrame[]>();
   private localIds = 0;
 
@@ -49,12 +49,9 @@ export class GenerationClient {
     socket.on('frame', this.onFrame);
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  readonly subscribe = this.store.subscribe;
 
-  getSnapshot = (): GenerationSnapshot => this.snapshot;
+  readonly getSnapshot = this.store.getSnapshot;
 
   async generate(request: GenerateRequestInput): Promise<GenerationStarted> {
     const ack = await this.emitGenerate(request);
@@ -97,7 +94,7 @@ export class GenerationClient {
     this.socket.off('disconnect', this.onDisconnect);
     this.socket.off('frame', this.onFrame);
     this.socket.disconnect();
-    this.listeners.clear();
+    this.store.clearListeners();
   }
 
   private emitGenerate(request: GenerateRequestInput): Promise<GenerateAck> {
@@ -162,8 +159,11 @@ export class GenerationClient {
     this.update({ jobs: { ...this.snapshot.jobs, [job.jobId]: job } });
   }
 
+  private get snapshot(): GenerationSnapshot {
+    return this.store.getSnapshot();
+  }
+
   private update(patch: Partial<GenerationSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
+    this.store.update(patch);
   }
 }

@@ -12,6 +12,7 @@ import {
   type ArenaVoteAck,
 } from '@mgm/protocol';
 import type { Socket } from 'socket.io-client';
+import { SnapshotStore } from '../snapshot-store.ts';
 import {
   applyFrameToBattle,
   emptyBattle,
@@ -40,8 +41,7 @@ const noAnswer: ApiError = { code: 'INTERNAL', message: 'The server did not answ
  * after a reconnect. React reads it through useSyncExternalStore.
  */
 export class ArenaClient {
-  private snapshot: ArenaSnapshot = { connected: false, everConnected: false, battle: emptyBattle };
-  private readonly listeners = new Set<() => void>();
+  private readonly store = new SnapshotStore<ArenaSnapshot>({ connected: false, everConnected: false, battle: emptyBattle });
   /** Frames that overtook the ack naming their battle or attempt. */
   private early: ArenaFrame[] = [];
 
@@ -54,12 +54,9 @@ export class ArenaClient {
     socket.on('frame', this.onFrame);
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  readonly subscribe = this.store.subscribe;
 
-  getSnapshot = (): ArenaSnapshot => this.snapshot;
+  readonly getSnapshot = this.store.getSnapshot;
 
   /** The first question draws a new pair; later ones follow up in the same battle. */
   async ask(request: Omit<ArenaAsk, 'battleId'>): Promise<boolean> {
@@ -135,7 +132,7 @@ export class ArenaClient {
     this.socket.off('disconnect', this.onDisconnect);
     this.socket.off('frame', this.onFrame);
     this.socket.disconnect();
-    this.listeners.clear();
+    this.store.clearListeners();
   }
 
   /** Resolves with the ack, or a failure when the server did not answer in time. */
@@ -203,8 +200,11 @@ export class ArenaClient {
     this.update({ battle });
   }
 
+  private get snapshot(): ArenaSnapshot {
+    return this.store.getSnapshot();
+  }
+
   private update(patch: Partial<ArenaSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
+    this.store.update(patch);
   }
 }
