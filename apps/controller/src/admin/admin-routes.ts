@@ -15,6 +15,7 @@ import {
   type AdminActionResult,
   type AdminSessionResponse,
 } from '@mgm/protocol';
+import { sendJson } from '../http-json.ts';
 import { readBody } from '../read-body.ts';
 import { disabledError, type AdminAuth, type AdminPrincipal } from './admin-auth.ts';
 import type { AdminMonitor } from './admin-monitor.ts';
@@ -327,14 +328,4 @@ function send(res: ServerResponse, answer: Answer): void {
   }
   if (answer.setCookie) res.setHeader('set-cookie', answer.setCookie);
   sendJson(res, answer.status ?? 200, answer.body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
 }
