@@ -1,22 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/main.ts';
+import { runCli } from './run-cli.ts';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  stdin.end();
-  const code = await main(argv, { stdin, stdout, stderr });
-  return { code, out, err };
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('mgm --dtype, --load-8bit / --load-4bit and zoo names', () => {
   let empty: string;

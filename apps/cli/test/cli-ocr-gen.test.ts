@@ -1,32 +1,17 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { extractImagePrompt } from '@mgm/imagegen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/main.ts';
+import { runCli } from './run-cli.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const TINY = path.join(ROOT, 'models/mgm-tiny');
 const IMAGES = path.join(ROOT, 'models/eval/images');
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  stdin.end();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return { code: await main(argv, { stdin, stdout, stderr }), out, err };
-  } finally {
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-  }
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCli(argv, { env });
 }
 
 describe('mgm ask --ocr / --gen on mgm-tiny', () => {

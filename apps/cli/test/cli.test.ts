@@ -2,29 +2,18 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/main.ts';
+import { runCli } from './run-cli.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIX = path.join(ROOT, 'packages/engine/test/fixtures');
 const MODEL = path.join(FIX, 'micro-mgm');
 const PNG = path.join(FIX, 'shapes.png');
 
-async function run(argv: string[], stdinLines?: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  if (stdinLines) stdin.end(stdinLines.map((l) => `${l}\n`).join(''));
-  else stdin.end();
-  const code = await main(argv, { stdin, stdout, stderr });
-  return { code, out, err };
+function run(argv: string[], stdinLines?: string[]) {
+  return runCli(argv, { stdinLines });
 }
 
 describe('mgm ask', () => {
