@@ -6,6 +6,7 @@ import { AnswerCard } from '@/components/compare/compare-answer.tsx';
 import type { ChatImage } from '@/lib/chat-state.ts';
 import { isAnswerActive, type ArenaAnswer, type ArenaTurn, type ArenaVoteOutcome } from '@/lib/arena/arena-state.ts';
 import { formatMs, formatRate } from '@/lib/format.ts';
+import { QuestionBubble } from '@/components/generation/question-bubble.tsx';
 
 function useElapsed(answer: ArenaAnswer): number {
   const active = isAnswerActive(answer);
@@ -58,15 +59,7 @@ export interface ArenaTurnViewProps {
 export function ArenaTurnView({ turn, image, isLast, vote }: ArenaTurnViewProps) {
   return (
     <div className="space-y-3" data-testid="arena-turn">
-      <div className="flex flex-col items-end gap-2">
-        {image ? (
-          // eslint-disable-next-line @next/next/no-img-element -- a local object URL
-          <img src={image.previewUrl} alt={image.name} className="max-h-40 max-w-[60%] rounded-2xl border border-slate-200 bg-white object-contain shadow-sm" />
-        ) : null}
-        <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-brand-600 px-4 py-2 text-[15px] leading-relaxed text-white shadow-sm" data-testid="user-message">
-          {turn.question}
-        </div>
-      </div>
+      <QuestionBubble question={turn.question} image={image} />
       <div className="grid grid-cols-1 gap-3 md:grid-cols-2">
         {ARENA_SIDES.map((side) => {
           const answer = turn.answers[side];

@@ -6,6 +6,7 @@ import type { ChatImage } from '@/lib/chat-state.ts';
 import { paneLabel, type ComparePane, type CompareTurn } from '@/lib/compare/compare-state.ts';
 import type { JobState } from '@/lib/job-state.ts';
 import { AnswerCard } from './compare-answer.tsx';
+import { QuestionBubble } from '@/components/generation/question-bubble.tsx';
 
 /** Column classes per pane count: panes stack on a phone, sit side by side from a tablet up. */
 export const paneGridClass: Record<number, string> = {
@@ -30,15 +31,7 @@ export function CompareTurnView({ turn, panes, models, jobs, image, isLast, onSt
   const chosen = turn.vote?.status === 'recorded' && turn.vote.choice.type === 'pane' ? turn.vote.choice.pane : null;
   return (
     <div className="space-y-3" data-testid="compare-turn">
-      <div className="flex flex-col items-end gap-2">
-        {image ? (
-          // eslint-disable-next-line @next/next/no-img-element -- a local object URL
-          <img src={image.previewUrl} alt={image.name} className="max-h-40 max-w-[60%] rounded-2xl border border-slate-200 bg-white object-contain shadow-sm" />
-        ) : null}
-        <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-brand-600 px-4 py-2 text-[15px] leading-relaxed text-white shadow-sm" data-testid="user-message">
-          {turn.question}
-        </div>
-      </div>
+      <QuestionBubble question={turn.question} image={image} />
       <div className={`grid gap-3 ${paneGridClass[panes.length] ?? paneGridClass[4]}`}>
         {panes.map((pane, index) => {
           const jobId = turn.jobs[pane.id];
