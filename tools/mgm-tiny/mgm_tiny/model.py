@@ -237,6 +237,10 @@ class MGMTiny(nn.Module):
     def encode_images(self, images: torch.Tensor, images_aux: torch.Tensor | None = None) -> torch.Tensor:
         """images [B,views,3,L,L] (HD order [crop0..3, global]), images_aux [B,3,H,H] ->
         [B, visual_tokens, d_model] in LLM order (HD: [global, crops])."""
+        return self.mm_projector(self.visual_features(images, images_aux))
+
+    def visual_features(self, images: torch.Tensor, images_aux: torch.Tensor | None = None) -> torch.Tensor:
+        """The LR tokens with the mined HR detail added, before mm_projector, in LLM order."""
         cfg = self.cfg
         v, l, n = cfg.views, cfg.lr_size, cfg.tokens_per_view
         feats = self.vision_tower(images.reshape(-1, 3, l, l))
@@ -267,7 +271,7 @@ class MGMTiny(nn.Module):
                 feats = torch.cat([feats[:, g2], feats[:, :g2].reshape(-1, g2 * n, c)], dim=1)
             else:
                 feats = feats.reshape(-1, v * n, c)
-        return self.mm_projector(feats)
+        return feats
 
     # --- language model
     def rope(self, position_ids: torch.Tensor):

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from .labels import dense_labels
 from .model import TinyConfig
 from .preprocess import clip_process, expand2square, lr_views, normalise
 from .qa import Turn, random_turns
@@ -46,6 +47,20 @@ class SampleBuilder:
             labels += t if is_answer else [IGNORE] * len(t)
         return ids, labels
 
+    def token_views(self) -> list[tuple[float, float, float]]:
+        """The region of the padded image each LR view covers, in the LLM's token order."""
+        g = self.cfg.grid
+        crops = [(c / g, r / g, 1 / g) for r in range(g) for c in range(g)]
+        if g == 1:
+            return crops
+        return ([(0.0, 0.0, 1.0)] if self.cfg.global_view else []) + crops
+
+    def token_digits(self, scene: Scene) -> np.ndarray:
+        """[visual_tokens, 3]: the code's digits for each visual token the code touches
+        (labels of the auxiliary read-out that teaches patch info mining where the code is)."""
+        side = self.cfg.lr_size // self.cfg.patch_size
+        return np.concatenate([dense_labels(scene, side, v)["digits"].reshape(-1, 3) for v in self.token_views()])
+
     def tensors(self, arrays: list[np.ndarray], device) -> tuple[torch.Tensor, torch.Tensor | None]:
         x = normalise(torch.from_numpy(np.stack(arrays)).to(device))
         cfg = self.cfg
@@ -57,8 +72,10 @@ class SampleBuilder:
 class TrainStream(torch.utils.data.IterableDataset):
     """An endless stream of (image array, ids, labels), never showing a held-out scene."""
 
-    def __init__(self, builder: SampleBuilder, exclude: set[str], seed: int):
-        self.builder, self.exclude, self.seed = builder, exclude, seed
+    def __init__(self, builder: SampleBuilder, exclude: set[str], seed: int, max_tokens: int = 0):
+        """max_tokens 0: 1-4 questions a sample (80 % multi-turn), as the shipped checkpoints were
+        trained; > 0: as many questions about the image as fit in max_tokens (the CPU recipe)."""
+        self.builder, self.exclude, self.seed, self.max_tokens = builder, exclude, seed, max_tokens
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -68,12 +85,28 @@ class TrainStream(torch.utils.data.IterableDataset):
             scene = random_scene(rng)
             if scene.key() in self.exclude:
                 continue
-            n_turns = 1 if rng.random() < 0.2 else rng.choice([2, 3, 3, 4])
-            turns = random_turns(scene, rng, n_turns)
-            if not turns:
+            if self.max_tokens:
+                ids, labels = self._packed(random_turns(scene, rng, 6))
+            else:
+                n_turns = 1 if rng.random() < 0.2 else rng.choice([2, 3, 3, 4])
+                turns = random_turns(scene, rng, n_turns)
+                ids, labels = self.builder.post_image_tokens([(t.question, t.answer) for t in turns]) if turns else ([], [])
+            if not ids:
                 continue
-            ids, labels = self.builder.post_image_tokens([(t.question, t.answer) for t in turns])
-            yield self.builder.image_array(render(scene)), ids, labels
+            yield self.builder.image_array(render(scene)), ids, labels, self.builder.token_digits(scene)
+
+    def _packed(self, turns: list[Turn]) -> tuple[list[int], list[int]]:
+        """The longest prefix of turns (at least one) that fits in max_tokens: the sequences of a
+        batch are about as long (little padding) and each carries several answers for its image."""
+        if not turns:
+            return [], []
+        ids, labels = self.builder.post_image_tokens([(turns[0].question, turns[0].answer)])
+        for k in range(2, len(turns) + 1):
+            more = self.builder.post_image_tokens([(t.question, t.answer) for t in turns[:k]])
+            if len(more[0]) > self.max_tokens:
+                break
+            ids, labels = more
+        return ids, labels
 
 
 def collate(batch):
@@ -82,11 +115,12 @@ def collate(batch):
     ids = torch.zeros(len(batch), n, dtype=torch.long)
     labels = torch.full((len(batch), n), IGNORE, dtype=torch.long)
     mask = torch.zeros(len(batch), n, dtype=torch.long)
-    for i, (_, x, y) in enumerate(batch):
+    for i, (_, x, y, _) in enumerate(batch):
         ids[i, : len(x)] = torch.tensor(x)
         labels[i, : len(y)] = torch.tensor(y)
         mask[i, : len(x)] = 1
-    return arrays, ids, labels, mask
+    digits = torch.from_numpy(np.stack([b[3] for b in batch]))
+    return arrays, ids, labels, mask, digits
 
 
 def corpus_for_tokenizer(n: int, seed: int = 0) -> list[str]:
