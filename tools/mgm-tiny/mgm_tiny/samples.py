@@ -120,7 +120,23 @@ def collate(batch):
         labels[i, : len(y)] = torch.tensor(y)
         mask[i, : len(x)] = 1
     digits = torch.from_numpy(np.stack([b[3] for b in batch]))
-    return arrays, ids, labels, mask, digits
+    return arrays, ids, labels, mask, digits, answer_weights(labels)
+
+
+def answer_weights(labels: torch.Tensor) -> torch.Tensor:
+    """1 / (length of its answer) for every supervised token, 0 elsewhere: with these weights each
+    answer counts once in the loss, however many tokens it has (a one-word colour as much as a
+    thirty-token description)."""
+    weights = torch.zeros(labels.shape, dtype=torch.float32)
+    for row, lab in enumerate(labels.tolist()):
+        start = None
+        for i, v in enumerate(lab + [IGNORE]):
+            if v != IGNORE and start is None:
+                start = i
+            elif v == IGNORE and start is not None:
+                weights[row, start:i] = 1.0 / (i - start)
+                start = None
+    return weights
 
 
 def corpus_for_tokenizer(n: int, seed: int = 0) -> list[str]:

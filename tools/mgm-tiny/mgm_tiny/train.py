@@ -19,11 +19,11 @@ from .tokenizer import Tokenizer
 
 
 def loss_on_batch(model: MGMTiny, builder: SampleBuilder, batch, device, digit_head: nn.Module | None,
-                  aux_weight: float) -> tuple[torch.Tensor, float]:
-    """Next-token loss on the answers (+ the mined tokens' digit read-out when digit_head is
-    given). The template's text before the image is the same for every sample: its keys and
-    values are computed once per batch and shared."""
-    arrays, ids, labels, mask, digits = batch
+                  aux_weight: float, per_answer: bool = False) -> tuple[torch.Tensor, float]:
+    """Next-token loss on the answers, averaged over tokens or (per_answer) over answers, plus the
+    mined tokens' digit read-out when digit_head is given. The template's text before the image
+    is the same for every sample: its keys and values are computed once per batch and shared."""
+    arrays, ids, labels, mask, digits, weights = batch
     ids, labels, mask, digits = ids.to(device), labels.to(device), mask.to(device), digits.to(device)
     images, aux = builder.tensors(arrays, device)
     feats = model.visual_features(images, aux)
@@ -39,7 +39,12 @@ def loss_on_batch(model: MGMTiny, builder: SampleBuilder, batch, device, digit_h
     pos = torch.arange(p, p + emb.shape[1], device=device)[None].expand(b, -1)
     logits, _ = model.decode(emb, attn, pos, past)
     logits = logits[:, vis.shape[1] - 1 : -1]  # the positions that predict the post-image tokens
-    lm = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE)
+    if per_answer:
+        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE, reduction="none")
+        weights = weights.to(device).reshape(-1)
+        lm = (ce * weights).sum() / weights.sum()
+    else:
+        lm = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE)
     if digit_head is None:
         return lm, 0.0
     d_logits = digit_head(feats).reshape(-1, 11)
@@ -85,6 +90,7 @@ def main() -> None:
     ap.add_argument("--towers", default="", help="pretrained vision towers (pretrain_towers.py), kept frozen; "
                     "without it the towers train end to end with the rest, as the shipped checkpoints did")
     ap.add_argument("--aux-weight", type=float, default=0.0, help="weight of the mined tokens' digit read-out")
+    ap.add_argument("--per-answer", action="store_true", help="every answer weighs the same in the loss, not every token")
     ap.add_argument("--max-tokens", type=int, default=0, help="pack questions per image up to this length (0: 1-4 turns)")
     ap.add_argument("--save-every", type=int, default=0, help="also save model.pt every N steps")
     ap.add_argument("--init-from", default="", help="continue from this model.pt (a second stage of training)")
@@ -166,7 +172,7 @@ def main() -> None:
             print(json.dumps({"event": "budget", "s_per_step": round(per_step, 4), "steps": args.steps}), flush=True)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        loss, aux_loss = loss_on_batch(model, builder, batch, device, digit_head, args.aux_weight)
+        loss, aux_loss = loss_on_batch(model, builder, batch, device, digit_head, args.aux_weight, args.per_answer)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)
