@@ -23,7 +23,7 @@ stage1() { # name, then extra arguments
   local name=$1
   shift
   $py -m mgm_tiny.train --name "$name" --out "$w/$name" --recipe cpu --towers "$w/towers.pt" --aux-weight 0.3 \
-    --max-tokens 112 --tokenizer "$w/tokenizer.json" --exclude "$w/heldout-keys.json" --batch 16 --lr 2.5e-3 \
+    --max-tokens 112 --per-answer --tokenizer "$w/tokenizer.json" --exclude "$w/heldout-keys.json" --batch 16 --lr 2.5e-3 \
     --warmup 100 --workers 0 --threads 2 --log-every 50 --save-every 250 "$@" > "$w/logs/$name.log" 2>&1
 }
 stage1 mgm-tiny --steps "$STEPS"
