@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .font import GLYPH_W
+from .preprocess import square_geometry
 from .scene import COLOURS, SHAPES, TEXT_SCALE, Scene, layout
 
 PAD_CELL = 9
@@ -19,18 +20,12 @@ NO_DIGIT = 10
 COLOUR_NAMES = list(COLOURS)
 
 
-def square_geometry(scene: Scene) -> tuple[int, int, int]:
-    """(side, x offset, y offset) of expand2square for this canvas."""
-    side = max(scene.width, scene.height)
-    return side, (side - scene.width) // 2, (side - scene.height) // 2
-
-
 def dense_labels(scene: Scene, res: int, view: tuple[float, float, float] = (0.0, 0.0, 1.0)) -> dict[str, np.ndarray]:
     """Labels on a res x res map covering `view` = (x, y, side) of the padded square image, in
     fractions of its side (the whole image is (0, 0, 1); an HD crop is e.g. (0.5, 0, 0.5)).
     Returns cell [res,res], kind [res,res] (0 = none), colour [res,res] (0 = none),
     digits [res,res,3]: digit i where glyph i touches the location, else NO_DIGIT."""
-    side, ox, oy = square_geometry(scene)
+    side, ox, oy = square_geometry(scene.width, scene.height)
     vx, vy, vs = (v * side for v in view)
     step = vs / res
     centres = (np.arange(res) + 0.5) * step

@@ -12,13 +12,19 @@ CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 PAD_COLOUR = tuple(int(m * 255) for m in CLIP_MEAN)  # (122, 116, 104), as MGM
 
 
+def square_geometry(width: int, height: int) -> tuple[int, int, int]:
+    """(side, x offset, y offset) at which expand2square pastes a width x height image."""
+    side = max(width, height)
+    return side, (side - width) // 2, (side - height) // 2
+
+
 def expand2square(img: Image.Image, colour=PAD_COLOUR) -> Image.Image:
     w, h = img.size
     if w == h:
         return img
-    side = max(w, h)
+    side, ox, oy = square_geometry(w, h)
     out = Image.new(img.mode, (side, side), colour)
-    out.paste(img, ((side - w) // 2, (side - h) // 2))
+    out.paste(img, (ox, oy))
     return out
 
 

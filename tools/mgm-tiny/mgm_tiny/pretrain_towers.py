@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import os
 import random
 import time
@@ -27,6 +26,7 @@ from .labels import NO_DIGIT, dense_labels
 from .model import HRVisionTower, LRVisionTower
 from .preprocess import clip_process, expand2square, lr_views, normalise
 from .scene import Scene, random_scene, render
+from .schedule import warmup_cosine
 
 MODES = {"mgm": 0.45, "hd": 0.2, "llava": 0.35}
 HD_VIEWS = [(0.0, 0.0, 0.5), (0.5, 0.0, 0.5), (0.0, 0.5, 0.5), (0.5, 0.5, 0.5), (0.0, 0.0, 1.0)]
@@ -131,11 +131,8 @@ def main() -> None:
     loader = torch.utils.data.DataLoader(PretrainStream(args.batch, exclude, args.seed, cfg.lr_size, cfg.patch_size),
                                          batch_size=None, num_workers=args.workers, persistent_workers=args.workers > 0)
 
-    def lr_at(step: int) -> float:
-        if step < args.warmup:
-            return args.lr * (step + 1) / args.warmup
-        p = (step - args.warmup) / max(1, args.steps - args.warmup)
-        return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p)))
+    def lr_at(step: int) -> float:  # args.steps may be cut by --time-budget after a few steps
+        return warmup_cosine(step, args.lr, args.warmup, args.steps)
 
     print(json.dumps({"event": "start", "params_vit": sum(p.numel() for p in vit.parameters()),
                       "params_convnext": sum(p.numel() for p in convnext.parameters()), "threads": args.threads}), flush=True)

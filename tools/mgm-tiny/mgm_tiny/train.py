@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import time
 
@@ -15,6 +14,7 @@ from .configs import RECIPES, config_for
 from .labels import NO_DIGIT
 from .model import MGMTiny
 from .samples import IGNORE, SampleBuilder, TrainStream, collate
+from .schedule import warmup_cosine
 from .tokenizer import Tokenizer
 
 
@@ -137,11 +137,8 @@ def main() -> None:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
 
-    def lr_at(step: int) -> float:
-        if step < args.warmup:
-            return args.lr * (step + 1) / args.warmup
-        p = (step - args.warmup) / max(1, args.steps - args.warmup)
-        return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p)))
+    def lr_at(step: int) -> float:  # args.steps may be cut by --time-budget after a few steps
+        return warmup_cosine(step, args.lr, args.warmup, args.steps)
 
     loader = torch.utils.data.DataLoader(
         TrainStream(builder, exclude, args.seed, args.max_tokens), batch_size=args.batch, collate_fn=collate,
