@@ -22,6 +22,7 @@ def main() -> None:
     ap.add_argument("--set", default="../../models/eval/test.jsonl")
     ap.add_argument("--tokenizer", default="work/tokenizer.json")
     ap.add_argument("--per-model", type=int, default=24)
+    ap.add_argument("--work", default="work", help="the folder holding <name>/model.pt for each checkpoint")
     ap.add_argument("--out", default="../../models/eval/greedy-reference.jsonl")
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -34,7 +35,7 @@ def main() -> None:
         picked.append(records[(i * 37) % len(records)])
     with open(args.out, "w") as out:
         for name in CHECKPOINTS:
-            model, builder = load(f"work/{name}/model.pt", args.tokenizer)
+            model, builder = load(os.path.join(args.work, name, "model.pt"), args.tokenizer)
             for r in picked:
                 arr = builder.image_array(Image.open(os.path.join(root, r["image"])))
                 history = [(h["question"], h["answer"]) for h in r["history"]]

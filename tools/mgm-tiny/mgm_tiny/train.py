@@ -91,6 +91,10 @@ def main() -> None:
                     "without it the towers train end to end with the rest, as the shipped checkpoints did")
     ap.add_argument("--aux-weight", type=float, default=0.0, help="weight of the mined tokens' digit read-out")
     ap.add_argument("--per-answer", action="store_true", help="every answer weighs the same in the loss, not every token")
+    ap.add_argument("--per-answer-from", type=int, default=-1,
+                    help="token-averaged loss until this step, then --per-answer (the tokens teach the language first)")
+    ap.add_argument("--zero-start-mining", action="store_true",
+                    help="start the mining's value projector at zero, so the mined vector grows from nothing")
     ap.add_argument("--max-tokens", type=int, default=0, help="pack questions per image up to this length (0: 1-4 turns)")
     ap.add_argument("--save-every", type=int, default=0, help="also save model.pt every N steps")
     ap.add_argument("--init-from", default="", help="continue from this model.pt (a second stage of training)")
@@ -116,9 +120,9 @@ def main() -> None:
         model.load_state_dict(prior["state_dict"])
         prior_steps = prior["train"]["steps"] + prior["train"].get("prior_steps", 0)
     towers_train = load_towers(model, args.towers) if args.towers else None
-    if towers_train and cfg.architecture == "mgm" and not args.init_from:
-        # the mined vector is added to the pretrained LR token: start it at zero so untrained
-        # projectors do not bury what the frozen LR tower already says (it grows from step one)
+    if args.zero_start_mining and cfg.architecture == "mgm" and not args.init_from:
+        # the mined vector is added to the pretrained LR token: at zero, untrained projectors
+        # cannot bury what a frozen LR tower already says (measured: slower, see README)
         nn.init.zeros_(model.vlm_uni_val_projector[1].weight)
         nn.init.zeros_(model.vlm_uni_val_projector[1].bias)
     digit_head = nn.Linear(model.vision_tower.hidden_size, 33) if cfg.architecture == "mgm" and args.aux_weight > 0 else None
@@ -149,6 +153,7 @@ def main() -> None:
                     "train": {"steps": steps_done, "batch": args.batch, "lr": args.lr, "device": str(device),
                               "wall_s": round(wall, 1), "params": n_params, "prior_steps": prior_steps,
                               "stage": "stage 1 (towers frozen)" if towers_train else "end to end",
+                              "per_answer_from": 0 if args.per_answer else args.per_answer_from,
                               "towers": towers_train}},
                    os.path.join(args.out, "model.pt"))
 
@@ -169,7 +174,8 @@ def main() -> None:
             print(json.dumps({"event": "budget", "s_per_step": round(per_step, 4), "steps": args.steps}), flush=True)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        loss, aux_loss = loss_on_batch(model, builder, batch, device, digit_head, args.aux_weight, args.per_answer)
+        per_answer = args.per_answer or 0 <= args.per_answer_from <= step
+        loss, aux_loss = loss_on_batch(model, builder, batch, device, digit_head, args.aux_weight, per_answer)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)
