@@ -22,8 +22,8 @@ export interface SceneLayout {
 export function sceneLayout(width: number, height: number): SceneLayout {
   const cw = width / 3;
   const ch = height / 3;
-  // scene.py prints the code at scale 2 on canvases of about 192 px.
-  const textScale = Math.max(1, Math.round((2 * Math.min(width, height)) / 192));
+  // scene.py prints the code at scale 3 (MGM_TINY_TEXT_SCALE) on canvases of about 192 px.
+  const textScale = Math.max(1, Math.round((3 * Math.min(width, height)) / 192));
   return {
     width,
     height,

@@ -70,7 +70,7 @@ describe('SceneRenderer', () => {
     const L = sceneLayout(192, 192);
     const o = L.codeOrigin('472', 6);
     const s = L.textScale;
-    expect(s).toBe(2);
+    expect(s).toBe(3);
     const text = [...SCENE_TEXT_COLOUR];
     let dark = 0;
     for (let i = 0; i < px.data.length; i += 3) if (px.data[i] === 25) dark++;

@@ -85,10 +85,12 @@ async function runGraphs(dir: string, m: Manifest, files: Record<string, string>
 }
 
 // Bounds on the relative (L2) error against fp32 on the same inputs: a stale variant (fp32 graphs
-// re-exported, variants not rewritten) or a wrong weight layout lands far above them.
+// re-exported, variants not rewritten) or a wrong weight layout lands far above them (≈ 1).
+// q4 logits: 0.15 on the CPU-trained mgm-tiny (LLM 192 wide); what that costs in accuracy is
+// measured per dtype in models/README.md.
 const BOUNDS: Record<string, { features: number; logits: number }> = {
   q8: { features: 0.03, logits: 0.03 },
-  q4: { features: 0.03, logits: 0.15 },
+  q4: { features: 0.03, logits: 0.2 },
 };
 
 describe.each(TINY_CHECKPOINTS.map((e) => [e.folder] as const))('shipped %s: quantised variants', (folder) => {
