@@ -8,12 +8,13 @@ cd "$(dirname "$0")"
 py=/usr/bin/python3
 w=${1:-work-cpu}
 models=../../models
-for n in mgm-tiny mgm-tiny-hd llava-tiny; do
+names=(mgm-tiny mgm-tiny-hd llava-tiny)
+for n in "${names[@]}"; do
   [ -f "$w/$n/test-eval.json" ] || { echo "$w/$n/test-eval.json is missing: evaluate $n first" >&2; exit 1; }
 done
 rm -rf "$models/eval/images"
 cp -r "$w/eval/images" "$w/eval/test.jsonl" "$models/eval/"
-for n in mgm-tiny mgm-tiny-hd llava-tiny; do
+for n in "${names[@]}"; do
   $py -m mgm_tiny.export --ckpt "$w/$n/model.pt" --tokenizer "$w/tokenizer.json" --out "$models/$n" --eval "$w/$n/test-eval.json"
 done
 bash ../quantize/quantize-shipped.sh

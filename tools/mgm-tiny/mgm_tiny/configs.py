@@ -1,12 +1,13 @@
-"""The three shipped checkpoints, and the smaller sizes of the CPU recipe (see README)."""
+"""Sizes of the three checkpoints per recipe: `cpu` (what ships, trained by train-cpu.sh) and
+`gpu` (the first, wider checkpoints trained end to end by gpu-train.sh; the exporter's stand-in)."""
 import dataclasses
 
 from .model import TinyConfig
 
-RECIPES = ["shipped", "cpu"]
+RECIPES = ["gpu", "cpu"]
 
 
-def config_for(name: str, vocab_size: int, recipe: str = "shipped") -> TinyConfig:
+def config_for(name: str, vocab_size: int, recipe: str = "gpu") -> TinyConfig:
     if name == "mgm-tiny":
         cfg = TinyConfig(name=name, architecture="mgm", template="vicuna_v1", hr_size=192, vocab_size=vocab_size)
     elif name == "mgm-tiny-hd":
@@ -19,7 +20,7 @@ def config_for(name: str, vocab_size: int, recipe: str = "shipped") -> TinyConfi
     if recipe == "cpu":
         # one block per ConvNeXt stage and a narrower, shallower LLM: a third of the CPU time a step
         return dataclasses.replace(cfg, conv_depths=[1, 1, 1], d_model=192, n_layers=3, ffn=512)
-    if recipe != "shipped":
+    if recipe != "gpu":
         raise ValueError(f"unknown recipe {recipe}")
     return cfg
 

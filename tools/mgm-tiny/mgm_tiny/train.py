@@ -86,9 +86,9 @@ def main() -> None:
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=int, default=100)
-    ap.add_argument("--recipe", choices=RECIPES, default="shipped", help="model sizes (configs.py)")
+    ap.add_argument("--recipe", choices=RECIPES, default="gpu", help="model sizes (configs.py)")
     ap.add_argument("--towers", default="", help="pretrained vision towers (pretrain_towers.py), kept frozen; "
-                    "without it the towers train end to end with the rest, as the shipped checkpoints did")
+                    "without it the towers train end to end with the rest, as the first (gpu) checkpoints did")
     ap.add_argument("--aux-weight", type=float, default=0.0, help="weight of the mined tokens' digit read-out")
     ap.add_argument("--per-answer", action="store_true", help="every answer weighs the same in the loss, not every token")
     ap.add_argument("--per-answer-from", type=int, default=-1,
