@@ -12,15 +12,19 @@ export interface PromptTokens {
 
 /**
  * MGM's tokenizer_image_token: the prompt split on `<image>`, each piece tokenized on its own,
- * bos prepended when the manifest says so, the visual tokens spliced at the split.
+ * bos prepended when the manifest says so, the visual tokens spliced at the split. Exactly one
+ * bos either way: a template whose text already starts with it (llama_3's `<|begin_of_text|>`)
+ * gets no second one, as MGM keeps a single bos at the head of the first chunk.
  */
 export function tokenizePrompt(prompt: string, tokenizer: MgmTokenizer, special: Manifest['special_tokens']): PromptTokens {
   const pieces = prompt.split(IMAGE_PLACEHOLDER);
   if (pieces.length > 2) {
     throw new MgmError('INTERNAL', `the rendered prompt has ${pieces.length - 1} image placeholders, expected at most one`);
   }
-  const ids: number[] = special.add_bos && special.bos_id !== undefined ? [special.bos_id] : [];
-  ids.push(...tokenizer.encode(pieces[0] ?? ''));
+  const head = tokenizer.encode(pieces[0] ?? '');
+  const bos = special.bos_id;
+  const ids: number[] = special.add_bos && bos !== undefined && head[0] !== bos ? [bos] : [];
+  ids.push(...head);
   if (pieces.length === 1) return { ids, imageAt: -1 };
   const imageAt = ids.length;
   ids.push(...tokenizer.encode(pieces[1] ?? ''));
