@@ -13,7 +13,12 @@ export interface GraphContract {
   graph: 'vision' | 'embed' | 'decoder';
   inputs: TensorContract[];
   outputs: TensorContract[];
+  /** Outputs a graph may have (checked when present): graphs exported before them stay valid. */
+  optionalOutputs?: TensorContract[];
 }
+
+/** The vision graph's patch-info-mining attention (models/README.md), read by the lens. */
+export const MINING_ATTENTION = 'mining_attention';
 
 export function layerName(template: string, layer: number): string {
   return template.replaceAll('{layer}', String(layer));
@@ -44,6 +49,10 @@ export function graphContracts(m: Manifest): GraphContract[] {
       graph: 'vision',
       inputs: visionInputs,
       outputs: [{ name: 'image_features', type: 'float32', dims: [null, img.visual_tokens, hidden] }],
+      optionalOutputs:
+        m.architecture === 'mgm'
+          ? [{ name: MINING_ATTENTION, type: 'float32', dims: [null, img.views, img.tokens_per_view, null] }]
+          : [],
     },
     {
       graph: 'embed',
@@ -71,12 +80,14 @@ function checkSide(
   expected: TensorContract[],
   names: readonly string[],
   metadata: Metadata | undefined,
+  optional: TensorContract[] = [],
 ): void {
-  const wanted = new Set(expected.map((e) => e.name));
+  const wanted = new Set([...expected, ...optional].map((e) => e.name));
   for (const name of names) {
     if (!wanted.has(name)) problems.push(`unexpected ${side} "${name}"`);
   }
-  for (const e of expected) {
+  const present = optional.filter((o) => names.includes(o.name));
+  for (const e of [...expected, ...present]) {
     if (!names.includes(e.name)) {
       problems.push(`missing ${side} "${e.name}"`);
       continue;
@@ -109,7 +120,7 @@ export function assertGraphContract(
 ): void {
   const problems: string[] = [];
   checkSide(problems, 'input', contract.inputs, session.inputNames, session.inputMetadata);
-  checkSide(problems, 'output', contract.outputs, session.outputNames, session.outputMetadata);
+  checkSide(problems, 'output', contract.outputs, session.outputNames, session.outputMetadata, contract.optionalOutputs);
   if (problems.length > 0) {
     throw new MgmError(
       'GRAPH_MISMATCH',

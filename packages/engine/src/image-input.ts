@@ -64,7 +64,8 @@ export async function encodeImage(
 ): Promise<Float32Array> {
   const feeds: Record<string, ort.Tensor> = { images: new ort.Tensor('float32', img.images, [...img.imagesDims]) };
   if (img.imagesAux && img.imagesAuxDims) feeds.images_aux = new ort.Tensor('float32', img.imagesAux, [...img.imagesAuxDims]);
-  const out = await session.run(feeds);
+  // only the features: an optional output (the lens's mining_attention) is not copied out
+  const out = await session.run(feeds, ['image_features']);
   const features = out.image_features as ort.Tensor;
   const want = [1, manifest.image.visual_tokens, manifest.llm.hidden_size];
   if (!sameDims(features.dims, want)) {

@@ -11,7 +11,7 @@ def config_for(name: str, vocab_size: int, recipe: str = "gpu") -> TinyConfig:
     if name == "mgm-tiny":
         cfg = TinyConfig(name=name, architecture="mgm", template="vicuna_v1", hr_size=192, vocab_size=vocab_size)
     elif name == "mgm-tiny-hd":
-        cfg = TinyConfig(name=name, architecture="mgm", template="gemma", hr_size=384, grid=2, global_view=True,
+        cfg = TinyConfig(name=name, architecture="mgm", template="vicuna_v1", hr_size=384, grid=2, global_view=True,
                          vocab_size=vocab_size)
     elif name == "llava-tiny":
         cfg = TinyConfig(name=name, architecture="llava", template="vicuna_v1", hr_size=None, vocab_size=vocab_size)

@@ -221,6 +221,12 @@ class MGMTiny(nn.Module):
     # --- vision
     def unified_resampler(self, images: torch.Tensor, images_aux: torch.Tensor) -> torch.Tensor:
         """Patch info mining: each LR token attends to the HR window under its own patch."""
+        return self.mine(images, images_aux)[0]
+
+    def mine(self, images: torch.Tensor, images_aux: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mined vectors [B, N, C] and their attention [B, N, M]: for LR token n (row-major on
+        the LR grid), its softmax weights over the M = p*p HR feature vectors under its patch
+        (row-major inside the window)."""
         n, c = images.shape[1], images.shape[2]
         ca, hh = images_aux.shape[1], images_aux.shape[-1]
         patch_num = int(math.isqrt(n))
@@ -231,17 +237,28 @@ class MGMTiny(nn.Module):
         embed_query = self.vlm_uni_query_projector(images)
         embed_aux = self.vlm_uni_aux_projector(aux)
         embed_value = self.vlm_uni_val_projector(aux)
-        embed_att = embed_query[:, :, None] @ (embed_aux.transpose(-1, -2) / math.sqrt(c))
-        return (embed_att.softmax(-1) @ embed_value).mean(2)
+        embed_att = (embed_query[:, :, None] @ (embed_aux.transpose(-1, -2) / math.sqrt(c))).softmax(-1)
+        return (embed_att @ embed_value).mean(2), embed_att[:, :, 0]
 
     def encode_images(self, images: torch.Tensor, images_aux: torch.Tensor | None = None) -> torch.Tensor:
         """images [B,views,3,L,L] (HD order [crop0..3, global]), images_aux [B,3,H,H] ->
         [B, visual_tokens, d_model] in LLM order (HD: [global, crops])."""
         return self.mm_projector(self.visual_features(images, images_aux))
 
+    def encode_images_with_attention(self, images: torch.Tensor, images_aux: torch.Tensor | None = None):
+        """encode_images and the mining attention (visual_features_and_attention), for the lens."""
+        feats, att = self.visual_features_and_attention(images, images_aux)
+        return self.mm_projector(feats), att
+
     def visual_features(self, images: torch.Tensor, images_aux: torch.Tensor | None = None) -> torch.Tensor:
         """The LR tokens with the mined HR detail added, before mm_projector, in LLM order."""
+        return self.visual_features_and_attention(images, images_aux)[0]
+
+    def visual_features_and_attention(self, images: torch.Tensor, images_aux: torch.Tensor | None = None):
+        """visual_features, and for an mgm model the mining attention [B, views, N, M] in the same
+        view order (HD: [global, crops]; None for llava)."""
         cfg = self.cfg
+        att = None
         v, l, n = cfg.views, cfg.lr_size, cfg.tokens_per_view
         feats = self.vision_tower(images.reshape(-1, 3, l, l))
         c = feats.shape[-1]
@@ -250,19 +267,23 @@ class MGMTiny(nn.Module):
             assert images_aux is not None
             aux = self.vision_tower_aux(images_aux)
             if cfg.grid == 1:
-                feats = feats[:, 0] + self.unified_resampler(feats[:, 0], aux)
+                mined, att = self.mine(feats[:, 0], aux)
+                feats, att = feats[:, 0] + mined, att[:, None]
             else:
                 g = cfg.grid
                 ca, hh = aux.shape[1], aux.shape[-1]
                 q = hh // g
                 crops = feats[:, : g * g].reshape(-1, n, c)
                 aux_crops = aux.reshape(-1, ca, g, q, g, q).permute(0, 2, 4, 1, 3, 5).reshape(-1, ca, q, q)
-                crops = (crops + self.unified_resampler(crops, aux_crops)).reshape(-1, g * g * n, c)
+                mined, crop_att = self.mine(crops, aux_crops)
+                crops = (crops + mined).reshape(-1, g * g * n, c)
+                att = crop_att.reshape(-1, g * g, n, crop_att.shape[-1])
                 if cfg.global_view:
                     glob = feats[:, g * g]
                     aux_global = F.interpolate(aux, size=(q, q), mode="bilinear", align_corners=False)
-                    glob = glob + self.unified_resampler(glob, aux_global)
-                    feats = torch.cat([glob, crops], dim=1)
+                    mined, glob_att = self.mine(glob, aux_global)
+                    feats = torch.cat([glob + mined, crops], dim=1)
+                    att = torch.cat([glob_att[:, None], att], dim=1)
                 else:
                     feats = crops
         else:
@@ -271,7 +292,7 @@ class MGMTiny(nn.Module):
                 feats = torch.cat([feats[:, g2], feats[:, :g2].reshape(-1, g2 * n, c)], dim=1)
             else:
                 feats = feats.reshape(-1, v * n, c)
-        return feats
+        return feats, att
 
     # --- language model
     def rope(self, position_ids: torch.Tensor):

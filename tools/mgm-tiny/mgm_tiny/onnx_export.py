@@ -15,12 +15,23 @@ import torch.nn as nn
 OPSET = 17
 
 
+MINING_ATTENTION = "mining_attention"
+
+
+def exports_attention(model, with_aux: bool) -> bool:
+    """Models with an HR branch that can say where their patch info mining looked."""
+    return with_aux and hasattr(model, "encode_images_with_attention")
+
+
 class VisionGraph(nn.Module):
-    def __init__(self, model, with_aux: bool):
+    def __init__(self, model, with_aux: bool, attention: bool = True):
         super().__init__()
         self.model, self.with_aux = model, with_aux
+        self.with_attention = attention and exports_attention(model, with_aux)
 
     def forward(self, images, images_aux=None):
+        if self.with_attention:
+            return self.model.encode_images_with_attention(images, images_aux)
         return self.model.encode_images(images, images_aux if self.with_aux else None)
 
 
@@ -47,17 +58,23 @@ class DecoderGraph(nn.Module):
         return tuple(out)
 
 
-def export_vision(model, path: str, views: int, lr_size: int, hr_size: int | None) -> None:
+def export_vision(model, path: str, views: int, lr_size: int, hr_size: int | None, attention: bool = True) -> None:
     images = torch.randn(1, views, 3, lr_size, lr_size)
     names = ["images"]
     args: tuple = (images,)
     axes = {"images": {0: "batch"}, "image_features": {0: "batch"}}
+    outputs = ["image_features"]
     if hr_size is not None:
         args = (images, torch.randn(1, 3, hr_size, hr_size))
         names.append("images_aux")
         axes["images_aux"] = {0: "batch"}
-    torch.onnx.export(VisionGraph(model, hr_size is not None), args, path, input_names=names,
-                      output_names=["image_features"], dynamic_axes=axes, opset_version=OPSET)
+    graph = VisionGraph(model, hr_size is not None, attention)
+    if graph.with_attention:
+        # [B, views, N, M]: each visual token's softmax weights over the HR window it mines (the lens)
+        outputs.append(MINING_ATTENTION)
+        axes[MINING_ATTENTION] = {0: "batch"}
+    torch.onnx.export(graph, args, path, input_names=names, output_names=outputs, dynamic_axes=axes,
+                      opset_version=OPSET)
 
 
 def export_embed(model, path: str) -> None:

@@ -98,6 +98,9 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=int, default=0, help="pack questions per image up to this length (0: 1-4 turns)")
     ap.add_argument("--save-every", type=int, default=0, help="also save model.pt every N steps")
     ap.add_argument("--init-from", default="", help="continue from this model.pt (a second stage of training)")
+    ap.add_argument("--init-llm-from", default="",
+                    help="start the LLM, token embeddings and mm_projector from another checkpoint's model.pt (e.g. "
+                    "llava-tiny's): MGM trains its mining against an LLM that already works; the rest starts fresh")
     ap.add_argument("--time-budget", type=float, default=0.0,
                     help="seconds: after 50 steps, cut --steps so the run ends within this budget")
     args = ap.parse_args()
@@ -119,6 +122,15 @@ def main() -> None:
         prior = torch.load(args.init_from, map_location="cpu")
         model.load_state_dict(prior["state_dict"])
         prior_steps = prior["train"]["steps"] + prior["train"].get("prior_steps", 0)
+    if args.init_llm_from:
+        prior = torch.load(args.init_llm_from, map_location="cpu")
+        prior_steps = prior["train"]["steps"] + prior["train"].get("prior_steps", 0)
+        own = model.state_dict()
+        llm = {k: v for k, v in prior["state_dict"].items()
+               if not k.startswith(("vision_tower", "vlm_uni_")) and k in own and own[k].shape == v.shape}
+        model.load_state_dict(llm, strict=False)
+        print(json.dumps({"event": "init_llm", "from": args.init_llm_from, "tensors": len(llm),
+                          "prior_steps": prior_steps}), flush=True)
     towers_train = load_towers(model, args.towers) if args.towers else None
     if args.zero_start_mining and cfg.architecture == "mgm" and not args.init_from:
         # the mined vector is added to the pretrained LR token: at zero, untrained projectors
@@ -154,6 +166,7 @@ def main() -> None:
                               "wall_s": round(wall, 1), "params": n_params, "prior_steps": prior_steps,
                               "stage": "stage 1 (towers frozen)" if towers_train else "end to end",
                               "per_answer_from": 0 if args.per_answer else args.per_answer_from,
+                              "llm_from": args.init_llm_from or None,
                               "towers": towers_train}},
                    os.path.join(args.out, "model.pt"))
 
