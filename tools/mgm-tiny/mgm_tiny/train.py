@@ -101,6 +101,8 @@ def main() -> None:
     ap.add_argument("--init-llm-from", default="",
                     help="start the LLM, token embeddings and mm_projector from another checkpoint's model.pt (e.g. "
                     "llava-tiny's): MGM trains its mining against an LLM that already works; the rest starts fresh")
+    ap.add_argument("--init-mining-from", default="",
+                    help="start the patch info mining projectors from another mgm checkpoint (one that already reads)")
     ap.add_argument("--time-budget", type=float, default=0.0,
                     help="seconds: after 50 steps, cut --steps so the run ends within this budget")
     args = ap.parse_args()
@@ -131,6 +133,11 @@ def main() -> None:
         model.load_state_dict(llm, strict=False)
         print(json.dumps({"event": "init_llm", "from": args.init_llm_from, "tensors": len(llm),
                           "prior_steps": prior_steps}), flush=True)
+    if args.init_mining_from:
+        mining = {k: v for k, v in torch.load(args.init_mining_from, map_location="cpu")["state_dict"].items()
+                  if k.startswith("vlm_uni_")}
+        model.load_state_dict(mining, strict=False)
+        print(json.dumps({"event": "init_mining", "from": args.init_mining_from, "tensors": len(mining)}), flush=True)
     towers_train = load_towers(model, args.towers) if args.towers else None
     if args.zero_start_mining and cfg.architecture == "mgm" and not args.init_from:
         # the mined vector is added to the pretrained LR token: at zero, untrained projectors
@@ -167,6 +174,7 @@ def main() -> None:
                               "stage": "stage 1 (towers frozen)" if towers_train else "end to end",
                               "per_answer_from": 0 if args.per_answer else args.per_answer_from,
                               "llm_from": args.init_llm_from or None,
+                              "mining_from": args.init_mining_from or None,
                               "towers": towers_train}},
                    os.path.join(args.out, "model.pt"))
 
