@@ -97,7 +97,7 @@ export function JobList({ jobs, models, onAction }: { jobs: readonly AdminJob[];
           id="job-model"
           value={model}
           onChange={(event) => setModel(event.target.value)}
-          className="h-8 rounded-lg border border-slate-300 bg-white px-2 text-xs text-slate-700 shadow-sm"
+          className="h-8 rounded-lg border border-slate-300 bg-surface px-2 text-xs text-slate-700 shadow-sm"
           data-testid="job-model-filter"
         >
           <option value="">all</option>
@@ -108,7 +108,7 @@ export function JobList({ jobs, models, onAction }: { jobs: readonly AdminJob[];
           ))}
         </select>
       </div>
-      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div className="overflow-hidden rounded-xl border border-slate-200 bg-surface shadow-sm">
         <div className={`hidden gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-[11px] font-medium uppercase tracking-wide text-slate-500 lg:grid ${GRID}`}>
           {headers.map((header) => (
             <span key={header}>{header}</span>

@@ -144,7 +144,7 @@ function WorkerRow({ worker, now, onAction }: { worker: AdminWorker; now: number
 /** Every worker the controller sees, live or dead (a dead one leaves after a while). */
 export function WorkerList({ workers, now, onAction }: { workers: readonly AdminWorker[]; now: number; onAction: AskAction }) {
   return (
-    <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-hidden rounded-xl border border-slate-200 bg-surface shadow-sm">
       <div className={`hidden gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-[11px] font-medium uppercase tracking-wide text-slate-500 lg:grid ${GRID}`}>
         {headers.map((header, index) => (
           <span key={index} className={index === headers.length - 1 ? 'text-right' : ''}>
