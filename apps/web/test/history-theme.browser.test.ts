@@ -133,11 +133,13 @@ describe('chat history and theme on the real stack', () => {
     expect(await bodyLightness()).toBeGreaterThan(200);
     for (const route of ['/', '/compare', '/arena', '/admin', '/leaderboard']) {
       await page.goto(`${webUrl}${route}`, { waitUntil: 'domcontentloaded' });
+      // Set before the first paint by the theme script, so no dark flash.
       expect(await isDark(), route).toBe(false);
-      expect(await page.getByTestId('theme-toggle').getAttribute('data-theme-preference')).toBe('light');
+      await expect.poll(() => page.getByTestId('theme-toggle').getAttribute('data-theme-preference')).toBe('light');
     }
     await page.getByTestId('theme-toggle').click();
     await expect.poll(isDark).toBe(true);
+    await expect.poll(() => page.getByTestId('theme-toggle').getAttribute('data-theme-preference')).toBe('dark');
     await page.getByTestId('theme-toggle').click();
     await expect.poll(() => page.getByTestId('theme-toggle').getAttribute('data-theme-preference')).toBe('system');
     expect(await isDark()).toBe(true);

@@ -18,7 +18,7 @@ export function ThemeToggle() {
       aria-label={`${labels[current]} (switch to ${nextThemePreference(current)})`}
       title={`${labels[current]} · click for ${nextThemePreference(current)}`}
       data-testid="theme-toggle"
-      data-theme-preference={current}
+      data-theme-preference={preference ?? 'loading'}
       className="inline-flex size-8 shrink-0 sm:size-9 items-center justify-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-900"
     >
       <Icon className="size-5" />
