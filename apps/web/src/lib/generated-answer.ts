@@ -1,9 +1,11 @@
+const PROMPT_SPAN = /<h>[\s\S]*?<\/h>/g;
+
 /**
- * True when an answer with a generated image says nothing but its image prompt (with or without
- * the <h>…</h> around it): the picture's caption shows that prompt, so the page shows it once.
+ * The answer text to show above a generated picture: without its `<h>…</h>` image prompt, which
+ * the picture's caption shows (MGM's answers read "Sure, here it is. <h>a red circle …</h>"), so
+ * the prompt is on the page once. Without a picture's prompt the text is shown as it is.
  */
-export function answerIsOnlyThePrompt(text: string, prompt: string | null): boolean {
-  if (prompt === null) return false;
-  const normalize = (value: string) => value.replace(/<\/?h>/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
-  return normalize(text) === normalize(prompt);
+export function answerTextBesidePicture(text: string, prompt: string | null): string {
+  if (prompt === null) return text;
+  return text.replace(PROMPT_SPAN, '').trim();
 }

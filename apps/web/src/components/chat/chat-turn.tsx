@@ -10,7 +10,7 @@ import { MarkdownAnswer } from '@/components/generation/markdown-answer.tsx';
 import { CheckIcon, CopyIcon, RefreshIcon } from '@/components/ui/icons.tsx';
 import type { ChatImage, ChatTurn } from '@/lib/chat-state.ts';
 import { stoppedBeforeStart } from '@/lib/answer-figures.ts';
-import { answerIsOnlyThePrompt } from '@/lib/generated-answer.ts';
+import { answerTextBesidePicture } from '@/lib/generated-answer.ts';
 import { isJobActive, type JobState } from '@/lib/job-state.ts';
 
 export interface ChatTurnViewProps {
@@ -61,8 +61,8 @@ function CopyButton({ text }: { text: string }) {
 
 export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onRegenerate, onFeedback, onMediaLoad }: ChatTurnViewProps) {
   const active = job ? isJobActive(job) : true;
-  // An answer that is only the image prompt is shown once, as the picture's caption.
-  const showText = job !== undefined && job.text !== '' && !answerIsOnlyThePrompt(job.text, job.generatedImage?.prompt ?? null);
+  // The image prompt is shown once, as the picture's caption.
+  const shownText = job ? answerTextBesidePicture(job.text, job.generatedImage?.prompt ?? null) : '';
   const finished = job?.status === 'done' || job?.status === 'stopped';
   return (
     <div className="space-y-4" data-testid="chat-turn">
@@ -87,9 +87,9 @@ export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onReg
           {job?.status === 'stopped' ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-500">stopped</span> : null}
         </div>
         <div className="sm:pl-8">
-          {job && showText ? (
+          {job && shownText !== '' ? (
             <div data-testid="answer-text">
-              <MarkdownAnswer text={job.text} streaming={job.status === 'streaming'} />
+              <MarkdownAnswer text={shownText} streaming={job.status === 'streaming'} />
             </div>
           ) : null}
           {!job ? <TypingDots label="Sending…" /> : null}
