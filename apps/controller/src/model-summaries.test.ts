@@ -25,6 +25,17 @@ describe('summarizeModels', () => {
     ]);
   });
 
+  it('carries the checkpoint\'s measured evaluation of the newest worker, null when it has none', () => {
+    const evaluation = { n: 800, overall: 0.5, byType: [{ type: 'count', n: 157, metric: 'accuracy' as const, value: 0.84 }] };
+    const [alpha, beta] = summarizeModels([
+      { ...record('a1', 'alpha', 'ready', 1), evaluation: null },
+      { ...record('a2', 'alpha', 'ready', 2), evaluation },
+      record('b1', 'beta', 'ready', 1),
+    ]);
+    expect(alpha?.evaluation).toEqual(evaluation);
+    expect(beta?.evaluation).toBeNull();
+  });
+
   it('is empty without workers', () => {
     expect(summarizeModels([])).toEqual([]);
   });

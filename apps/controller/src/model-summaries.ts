@@ -25,6 +25,7 @@ export function summarizeModels(records: readonly WorkerRecord[]): ModelSummary[
         lrSize: latest.lrSize,
         hrSize: latest.hrSize,
         capabilities: latest.capabilities,
+        evaluation: latest.evaluation ?? null,
       };
     });
 }

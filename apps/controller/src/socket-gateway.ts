@@ -137,7 +137,9 @@ async function handleGenerate(
         `no worker serves the model "${model}"` + (live.length > 0 ? ` (available: ${live.join(', ')})` : ' (no model is being served right now)'),
       );
     }
-    if (!hosting.some((w) => w.state === 'ready')) {
+    // A paused worker comes back on resume: its model's questions wait in the queue, as with a
+    // paused queue. Only a model whose every worker is loading or draining is refused.
+    if (!hosting.some((w) => w.state === 'ready' || w.state === 'paused')) {
       throw new MgmError('NO_WORKER', `every worker of "${model}" is ${hosting.map((w) => w.state).join(' or ')} right now; try again shortly`);
     }
   }

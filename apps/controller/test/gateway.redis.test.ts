@@ -109,9 +109,20 @@ describe('socket.io gateway', () => {
       error: { code: 'IMAGE_NOT_FOUND' },
     });
     expect(await generate(socket, 'garbage' as never)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('queues the questions of a model whose workers are all paused (as a paused queue does), answered on resume', async () => {
+    await worker({ workerId: 'w-p', name: 'alpha' });
+    const socket = await client();
     await redis.publish(keys.adminChannel, JSON.stringify({ action: 'pause', workerId: 'w-p', commandId: 'c1', issuedAt: Date.now() }));
     await waitFor(async () => (await ctl.controller.registry.list())[0]?.state === 'paused', 'the worker paused');
-    expect(await generate(socket, { messages: ask('hi'), models: ['alpha'] })).toMatchObject({ ok: false, error: { code: 'NO_WORKER' } });
+    const ack = ok(await generate(socket, { messages: ask('hi'), models: ['alpha'] }));
+    const jobId = ack.jobs[0]!.jobId;
+    const done = framesUntilEnd(socket, [jobId]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await ctl.controller.dispatcher.state({ ...ack.jobs[0]!, requestId: ack.requestId, enqueuedAt: 0 }).then((s) => s.state)).toBe('waiting');
+    await redis.publish(keys.adminChannel, JSON.stringify({ action: 'resume', workerId: 'w-p', commandId: 'c2', issuedAt: Date.now() }));
+    expect((await done).get(jobId)!.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
   });
 
   it('turns a failure inside the worker into an error frame', async () => {

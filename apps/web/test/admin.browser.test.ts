@@ -57,6 +57,41 @@ async function askThroughWeb(webUrl: string, question: string): Promise<string> 
   }
 }
 
+/**
+ * Asks for a long answer and stops it at its first text; null when the answer ended before the
+ * stop reached the worker (the caller tries again).
+ */
+async function askAndStop(webUrl: string): Promise<{ jobId: string; tokens: number } | null> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(webUrl, { path: '/socket.io', transports: ['websocket'], forceNew: true });
+  try {
+    const frames: ClientFrame[] = [];
+    let stopped = false;
+    socket.on('frame', (frame) => {
+      frames.push(frame);
+      if (frame.type === 'delta' && !stopped) {
+        stopped = true;
+        socket.emit('stop', { jobId: frame.jobId }, () => undefined);
+      }
+    });
+    const ack: GenerateAck = await socket.timeout(20_000).emitWithAck('generate', {
+      messages: [{ role: 'user', content: 'Describe the image in one sentence.' }],
+      models: [MODEL],
+      params: { temperature: 1, maxNewTokens: 400 },
+    });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const deadline = Date.now() + 60_000;
+    while (!frames.some((f) => f.type === 'end' || f.type === 'error')) {
+      if (Date.now() > deadline) throw new Error(`no answer: ${JSON.stringify(frames)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const end = frames.find((f) => f.type === 'end');
+    if (!end || end.type !== 'end' || end.finishReason !== 'abort') return null;
+    return { jobId: end.jobId, tokens: end.tokens.generated };
+  } finally {
+    socket.close();
+  }
+}
+
 describe('admin page on the real stack', () => {
   it('needs the admin token, shows both workers live, pauses one so jobs go to the other, and shows a killed worker dead, then gone', async () => {
     const { stack, webUrl, log, newPage } = browserStack();
@@ -102,6 +137,17 @@ describe('admin page on the real stack', () => {
       .poll(async () => page.locator(`[data-testid="job-row"][data-state="completed"][data-worker-id="${second.id}"]`).count(), { timeout: 15_000 })
       .toBeGreaterThanOrEqual(3);
     expect(await page.locator(`[data-testid="job-row"][data-worker-id="${first.id}"]`).count()).toBe(0);
+
+    // A job stopped while it streamed shows as stopped, with the figures it had (not "completed" with "–").
+    let stoppedJob: { jobId: string; tokens: number } | null = null;
+    for (let attempt = 0; attempt < 5 && !stoppedJob; attempt += 1) stoppedJob = await askAndStop(webUrl);
+    if (!stoppedJob) throw new Error('five answers ended before their stop reached the worker');
+    const stoppedRow = page.locator(`[data-testid="job-row"][data-job-id="${stoppedJob.jobId}"]`);
+    await stoppedRow.waitFor({ timeout: 15_000 });
+    await expect.poll(() => stoppedRow.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('stopped');
+    expect(await stoppedRow.getByTestId('job-outcome').innerText()).toBe('stopped');
+    expect(await stoppedRow.locator('[data-cell="ttft"]').innerText()).toMatch(/\d+(\.\d+)? m?s/);
+    expect(await stoppedRow.locator('[data-cell="tokens"]').innerText()).toContain(`→ ${stoppedJob.tokens}`);
 
     // Kill the worker that answered: dead within the record expiry, then removed.
     const killedAt = Date.now();

@@ -66,7 +66,11 @@ describe('chat page on the real stack', () => {
     expect(deltaFrames, 'the answer arrived as streamed delta frames').toBeGreaterThan(0);
     const metrics = await answer.getByTestId('answer-metrics').innerText();
     expect(metrics).toContain('TTFT');
-    expect(metrics).toContain('tok/s');
+    // tokens/s only from 8 generated tokens on (apps/web/src/lib/answer-figures.ts): below that it is noise.
+    const tokens = Number(/tokens\s+(\d+)/.exec(metrics)?.[1]);
+    expect(tokens).toBeGreaterThan(0);
+    if (tokens >= 8) expect(metrics).toContain('tok/s');
+    else expect(metrics).not.toContain('tok/s');
 
     await answer.getByRole('button', { name: 'Good answer' }).click();
     await answer.getByText('Thanks, recorded').waitFor({ timeout: 10_000 });

@@ -16,6 +16,10 @@ const MODELS = ['mgm-tiny', 'mgm-tiny-hd', 'llava-tiny'];
 /** Everything that would give a hidden model away: ids and display names. */
 const NAMES = ['mgm-tiny', 'llava', 'mgm-tiny-hd'];
 const ROW = readTestSet().find((row) => row.type === 'text' && row.history.length === 0);
+/** A question whose answers are a sentence long: long enough to be seen streaming, with a speed. */
+const DESCRIBE = readTestSet().find((row) => row.type === 'description' && row.history.length === 0);
+/** Fewer generated tokens than this and the page shows no tokens/s (apps/web/src/lib/answer-figures.ts). */
+const MIN_TOKENS_FOR_SPEED = 8;
 
 const browserStack = useBrowserStack({
   name: 'compare',
@@ -54,11 +58,22 @@ async function readVotes(): Promise<Array<Record<string, unknown>>> {
 const finished = '[data-status="done"], [data-status="stopped"], [data-status="error"]';
 
 describe('compare, arena and leaderboard on the real stack', () => {
-  it('compares three checkpoints: three streamed answers with their metrics, a recorded vote, a link that reproduces the setup', async () => {
+  it('compares three checkpoints: three streamed answers with live then final metrics, a recorded vote, a link that reproduces the setup', async () => {
     const { stack, webUrl } = browserStack();
     expect(stack.workers.map((worker) => path.basename(worker.checkpoint)), `skipped: ${JSON.stringify(stack.skipped)}`).toEqual(MODELS);
-    if (!ROW) throw new Error('no text-reading test row');
+    if (!DESCRIBE) throw new Error('no description test row');
+    const ROW = DESCRIBE;
     const { page, errors, received } = await open(`${webUrl}/compare?models=${MODELS.join(',')}&temperature=0`);
+    // Every figure row the page shows while an answer still streams.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { liveMetrics: string[] }).liveMetrics = seen;
+      new MutationObserver(() => {
+        for (const element of document.querySelectorAll('[data-testid="compare-answer"][data-status="streaming"] [data-testid="answer-metrics"][data-live="true"]')) {
+          seen.push((element as HTMLElement).innerText);
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
 
     const selects = page.getByTestId('compare-model-select');
     await expect.poll(() => selects.count(), { timeout: 30_000 }).toBe(3);
@@ -81,8 +96,19 @@ describe('compare, arena and leaderboard on the real stack', () => {
       expect(await answer.getAttribute('data-status'), await answer.innerText()).toBe('done');
       expect((await answer.getByTestId('answer-text').innerText()).trim()).not.toBe('');
       const metrics = await answer.getByTestId('answer-metrics').innerText();
-      for (const figure of ['TTFT', 'tok/s', 'tokens', 'total', 'end', 'worker']) expect(metrics).toContain(figure);
+      for (const figure of ['TTFT', 'tokens', 'total', 'end', 'worker']) expect(metrics).toContain(figure);
       expect(metrics).toContain(model);
+      // tokens/s only where it means something.
+      const tokens = Number(/tokens\s+(\d+)/.exec(metrics)?.[1]);
+      if (tokens >= MIN_TOKENS_FOR_SPEED) expect(metrics).toContain('tok/s');
+      else expect(metrics).not.toContain('tok/s');
+    }
+    // The figures were there while the answers streamed, not only at the end.
+    const live = await page.evaluate(() => (window as unknown as { liveMetrics: string[] }).liveMetrics);
+    expect(live.some((text) => text.includes('TTFT') && /tokens\s+\d+/.test(text)), JSON.stringify(live.slice(-5))).toBe(true);
+    // Long model names are shown whole.
+    for (const title of await answers.getByTestId('answer-title').all()) {
+      expect(await title.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
     }
     // Each answer came as delta frames of its own job.
     const streamedJobs = new Set(received.filter((p) => p.includes('"frame"') && p.includes('"type":"delta"')).map((p) => /"jobId":"([^"]+)"/.exec(p)?.[1]));
@@ -139,8 +165,12 @@ describe('compare, arena and leaderboard on the real stack', () => {
     expect(await answers.nth(1).getByTestId('answer-title').innerText()).toBe('Model B');
     expect(received.some((payload) => payload.includes('"type":"delta"'))).toBe(true);
 
-    // Before the vote, neither the page nor anything the browser received names a model.
+    // Before the vote, no timing (mgm-tiny-hd's slowness would name it) and no name.
+    for (const side of [0, 1]) {
+      expect(await answers.nth(side).getByTestId('answer-metrics').getAttribute('data-hidden')).toBe('true');
+    }
     const before = (await page.locator('body').innerText()).toLowerCase();
+    expect(before).not.toMatch(/\d\s*ms\b|tok\/s|\btook\b|ttft/);
     const wire = received.join('\n').toLowerCase();
     for (const name of NAMES) {
       expect(before).not.toContain(name);
@@ -155,6 +185,8 @@ describe('compare, arena and leaderboard on the real stack', () => {
     expect(MODELS).toContain(b);
     expect(a).not.toBe(b);
     expect(await answers.nth(0).getByTestId('answer-title').innerText()).not.toBe('Model A');
+    // After the vote, the figures.
+    expect(await answers.nth(0).getByTestId('answer-metrics').innerText()).toContain('TTFT');
     revealed = { winner: a, loser: b };
 
     const votes = await readVotes();
@@ -179,6 +211,13 @@ describe('compare, arena and leaderboard on the real stack', () => {
     expect(await winner.getByTestId('votes').innerText()).toBe('1');
     expect(await loser.getByTestId('votes').innerText()).toBe('1');
     expect(Number(await winner.getByTestId('rating').innerText())).toBeGreaterThan(Number(await loser.getByTestId('rating').innerText()));
+    // One vote each: preliminary ratings, shown with their interval as an interval, under display names.
+    expect(await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-preliminary')))).toEqual(['true', 'true']);
+    await page.getByTestId('preliminary-note').waitFor();
+    expect(await winner.getByTestId('interval').innerText()).toMatch(/^\d+ – \d+$/);
+    const models = (await (await fetch(`${browserStack().webUrl}/api/models`)).json()) as { models: Array<{ id: string; displayName: string }> };
+    const displayName = models.models.find((model) => model.id === revealed!.winner)!.displayName;
+    await expect.poll(() => winner.getByTestId('model-name').innerText()).toBe(displayName);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

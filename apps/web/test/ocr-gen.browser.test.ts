@@ -53,6 +53,20 @@ describe('MGM functions on the chat page', () => {
         .evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
       expect(size).toEqual([384, 384]);
       expect(await figure.getByTestId('generated-image-label').innerText()).toMatch(/synthetic-scene renderer.*not a diffusion model/iu);
+      // The prompt is shown once, and the page followed the answer down to the picture and its buttons.
+      const shown = await answer.innerText();
+      expect(shown.split(prompt).length - 1).toBe(1);
+      await expect
+        .poll(() =>
+          answer.getByRole('button', { name: 'Good answer' }).evaluate((button) => {
+            const scroller = button.closest('.overflow-y-auto');
+            const picture = document.querySelector('[data-testid="generated-image-picture"]');
+            if (!scroller || !picture) return false;
+            const view = scroller.getBoundingClientRect();
+            return picture.getBoundingClientRect().height > 0 && button.getBoundingClientRect().bottom <= view.bottom + 1;
+          }),
+        )
+        .toBe(true);
     } else {
       // The tiny model wrote no <h>…</h> (or one the renderer cannot draw): the page says so.
       expect(await figure.getByTestId('generated-image-missing').innerText()).toMatch(/No picture: .+/u);

@@ -77,8 +77,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
   control.signal.addEventListener('abort', onOuterAbort, { once: true });
   try {
     if (state.cancelled) {
-      await endAborted(writer, payload, startedAt, '', 0);
-      return null;
+      return await endAborted(writer, payload, startedAt, '', 0, deps.workerId);
     }
     if (payload.imageId !== null && state.image === null) {
       throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
@@ -124,9 +123,10 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     if (abort.signal.aborted) {
       await writer.flush();
       const generated = result?.tokens.generated ?? deltas;
-      await endAborted(writer, payload, startedAt, result?.text ?? text, generated, result ?? undefined, queueMs);
+      const stopped = await endAborted(writer, payload, startedAt, result?.text ?? text, generated, deps.workerId, result ?? undefined, queueMs);
       deps.stats.recordDone({ tokensPerSecond: result?.tokensPerSecond ?? 0, ttftMs: result?.timingsMs.ttft ?? 0, generated: 0 });
-      return null;
+      // The stopped job keeps its figures (the admin view shows it as stopped, with them).
+      return stopped;
     }
     if (failure !== null || result === null) {
       throw failure ?? new Error('the model returned no result');
@@ -185,25 +185,27 @@ async function readJobState(
   };
 }
 
+/** Ends a stopped job's stream with finish reason abort; returns the same figures as the job's result. */
 async function endAborted(
   writer: FrameWriter,
   payload: JobPayload,
   startedAt: number,
   text: string,
   generated: number,
+  workerId: string,
   result?: ServingGenerateResult,
   queueMs = Math.max(0, startedAt - payload.enqueuedAt),
-): Promise<void> {
+): Promise<JobResult> {
   const total = Date.now() - startedAt;
   const timings = result ? pickTimings(result.timingsMs) : { preprocess: 0, vision: 0, prefill: 0, ttft: 0, decode: 0, total };
-  await writer.append({
-    type: 'end',
-    finishReason: 'abort',
+  const figures = {
+    finishReason: 'abort' as const,
     tokens: { prompt: result?.tokens.prompt ?? 0, visual: result?.tokens.visual ?? 0, generated },
     timingsMs: { queue: queueMs, ...timings },
     tokensPerSecond: result?.tokensPerSecond ?? 0,
-    text,
-  });
+  };
+  await writer.append({ type: 'end', ...figures, text });
+  return { workerId, ...figures };
 }
 
 function pickTimings(t: ServingGenerateResult['timingsMs']) {

@@ -3,6 +3,7 @@ import { loadManifest, loadModel } from '@mgm/engine';
 import { resolveCheckpoint } from '@mgm/model-zoo';
 import { isMgmError, redisKeys } from '@mgm/protocol';
 import { capabilitiesOf } from './capabilities.ts';
+import { evaluationFromManifest } from './manifest-evaluation.ts';
 import { createImageBackend } from '@mgm/imagegen';
 import { parseImageBackendEnv, parseWorkerConfig } from './env.ts';
 import { type JobExtras, lazyOcr } from './job-extras.ts';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       visualTokens: manifest.image.visual_tokens,
       contextLength: manifest.context_length,
       template: manifest.template,
+      evaluation: evaluationFromManifest(manifest.eval),
       state: 'loading',
       inFlight: 0,
       concurrency: config.concurrency,
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     checkpoint,
     displayName: manifest.display_name ?? manifest.name,
     capabilities: capabilitiesOf({ architecture: manifest.architecture, grid: manifest.image.grid }),
+    evaluation: evaluationFromManifest(manifest.eval),
     concurrency: config.concurrency,
     heartbeatMs: config.heartbeatMs,
     recordTtlMs: config.recordTtlMs,

@@ -8,6 +8,7 @@ import {
   type AdminAck,
   type AdminCommand,
   type Capability,
+  type ModelEvaluation,
   type JobResult,
   type RedisKeys,
   type WorkerRecord,
@@ -31,6 +32,8 @@ export interface ModelWorkerOptions {
   checkpoint: string;
   displayName: string;
   capabilities: Capability[];
+  /** The checkpoint's measured evaluation (manifest `eval`), published in the record. */
+  evaluation?: ModelEvaluation | null;
   concurrency: number;
   heartbeatMs: number;
   recordTtlMs: number;
@@ -276,7 +279,7 @@ export class ModelWorker {
   }
 
   private buildRecord(state: WorkerState): WorkerRecord {
-    const { model, checkpoint, displayName, capabilities, concurrency } = this.options;
+    const { model, checkpoint, displayName, capabilities, concurrency, evaluation } = this.options;
     const info = model.info;
     const now = Date.now();
     return {
@@ -294,6 +297,7 @@ export class ModelWorker {
       visualTokens: info.visualTokens,
       contextLength: info.contextLength,
       template: info.template,
+      evaluation: evaluation ?? null,
       state,
       inFlight: this.active.size,
       concurrency,

@@ -119,6 +119,11 @@ describe('ModelWorker', () => {
     const end = frames.at(-1)!;
     expect(end).toMatchObject({ type: 'end', finishReason: 'abort' });
     if (end.type === 'end') expect(end.tokens.generated).toBeLessThan(20);
+    // The stopped job keeps its figures for the admin view: finish reason abort, the tokens it made.
+    await waitFor(async () => (await queue.getJob(jobId))?.finishedOn !== undefined, 'the stopped job finished in BullMQ');
+    const stopped = await queue.getJob(jobId);
+    expect(stopped?.returnvalue).toMatchObject({ workerId: 'w-stop', finishReason: 'abort' });
+    if (end.type === 'end') expect(stopped?.returnvalue).toMatchObject({ tokens: end.tokens, timingsMs: end.timingsMs });
     w.model.calls.length = 0;
     const next = await enqueue(queue, { model: 'm-stop', params: { ...defaultSamplingParams, maxNewTokens: 2 } });
     const nextFrames = await readFramesUntilEnd(redis, keys, next, 3000);

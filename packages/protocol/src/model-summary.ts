@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelIdSchema } from './ids.ts';
+import { modelEvaluationSchema } from './model-evaluation.ts';
 import { architectureSchema, capabilitySchema } from './worker-record.ts';
 
 /** One entry of `GET /api/models`: a model that has at least one live worker. */
@@ -17,6 +18,8 @@ export const modelSummarySchema = z.object({
   lrSize: z.number().int().positive(),
   hrSize: z.number().int().positive().nullable(),
   capabilities: z.array(capabilitySchema),
+  /** The checkpoint's measured accuracy per question type (its manifest's `eval` block); null when it has none. */
+  evaluation: modelEvaluationSchema.nullable().optional(),
 });
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 

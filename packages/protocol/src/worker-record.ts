@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelEvaluationSchema } from './model-evaluation.ts';
 import { modelIdSchema, workerIdSchema } from './ids.ts';
 
 export const workerStateSchema = z.enum(['loading', 'ready', 'paused', 'draining']);
@@ -30,6 +31,8 @@ export const workerRecordSchema = z.object({
   visualTokens: z.number().int().nonnegative(),
   contextLength: z.number().int().positive(),
   template: z.string(),
+  /** The checkpoint's measured accuracy (its manifest's `eval` block); null when it has none. */
+  evaluation: modelEvaluationSchema.nullable().optional(),
   state: workerStateSchema,
   inFlight: z.number().int().nonnegative(),
   concurrency: z.number().int().positive(),

@@ -1,13 +1,16 @@
 import type { Metadata } from 'next';
 import { ChatView } from '@/components/chat/chat-view.tsx';
+import { HistoryProvider } from '@/lib/history/use-history.tsx';
 import { GenerationProvider } from '@/lib/use-generation.tsx';
 
-export const metadata: Metadata = { title: 'Chat' };
+export const metadata: Metadata = { title: { absolute: 'Chat · MGM Serve' } };
 
 export default function ChatPage() {
   return (
     <GenerationProvider>
-      <ChatView />
+      <HistoryProvider>
+        <ChatView />
+      </HistoryProvider>
     </GenerationProvider>
   );
 }

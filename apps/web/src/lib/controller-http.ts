@@ -74,3 +74,11 @@ export async function postFeedback(input: FeedbackInput): Promise<FeedbackRespon
 export function imageUrl(imageId: string): string {
   return `/api/images/${encodeURIComponent(imageId)}`;
 }
+
+/** Whether the controller still has the image (it keeps uploads for a while only). */
+export async function imageExists(imageId: string, signal?: AbortSignal): Promise<boolean> {
+  const response = await send(imageUrl(imageId), { method: 'HEAD', signal, cache: 'no-store' }, 'Checking the image');
+  if (response.status === 404) return false;
+  if (!response.ok) throw new ControllerRequestError('INTERNAL', `Checking the image failed: HTTP ${response.status}`, response.status);
+  return true;
+}

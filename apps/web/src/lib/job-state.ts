@@ -24,6 +24,12 @@ export interface JobState {
   ocrText: string | null;
   /** Epoch ms when the browser asked, for the elapsed time shown while streaming. */
   startedAt: number;
+  /** Epoch ms when the start frame came (a worker took the job). */
+  workerStartedAt: number | null;
+  /** Epoch ms when the first text came, for the live TTFT. */
+  firstDeltaAt: number | null;
+  /** Text frames received (about one per token), for the live token count and speed. */
+  deltaCount: number;
   finishedAt: number | null;
   /** Frames that came ahead of a gap (seq > lastSeq + 1), applied once the gap is filled. */
   ahead: readonly ClientFrame[];
@@ -45,6 +51,9 @@ export function initialJobState(job: { jobId: string; requestId: string; model: 
     generatedImage: null,
     ocrText: null,
     startedAt: now,
+    workerStartedAt: null,
+    firstDeltaAt: null,
+    deltaCount: 0,
     finishedAt: null,
     ahead: [],
   };
@@ -77,9 +86,15 @@ function applyNext(job: JobState, frame: ClientFrame, now: number): JobState {
   const next: JobState = { ...job, lastSeq: frame.seq };
   switch (frame.type) {
     case 'start':
-      return { ...next, status: 'streaming', workerId: frame.workerId, queueMs: frame.queueMs };
+      return { ...next, status: 'streaming', workerId: frame.workerId, queueMs: frame.queueMs, workerStartedAt: now };
     case 'delta':
-      return { ...next, status: 'streaming', text: job.text + frame.text };
+      return {
+        ...next,
+        status: 'streaming',
+        text: job.text + frame.text,
+        firstDeltaAt: job.firstDeltaAt ?? now,
+        deltaCount: job.deltaCount + 1,
+      };
     case 'end':
       return {
         ...next,

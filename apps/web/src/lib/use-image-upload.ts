@@ -4,6 +4,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { ChatImage } from './chat-state.ts';
 import { uploadImage } from './controller-http.ts';
 import { formatBytes } from './format.ts';
+import { makeLocalImageCopy } from './history/local-image-copy.ts';
 
 export type UploadState =
   | { status: 'idle' }
@@ -34,13 +35,13 @@ export function useImageUpload(onUploaded: (image: ChatImage) => void) {
       const previewUrl = URL.createObjectURL(blob);
       setState({ status: 'uploading', name, previewUrl });
       try {
-        const uploaded = await uploadImage(blob, controller.signal);
+        const [uploaded, localCopy] = await Promise.all([uploadImage(blob, controller.signal), makeLocalImageCopy(blob)]);
         if (controller.signal.aborted) {
           URL.revokeObjectURL(previewUrl);
           return;
         }
         setState({ status: 'idle' });
-        onUploaded({ ...uploaded, previewUrl, name });
+        onUploaded({ ...uploaded, previewUrl, name, ...(localCopy ? { localCopy } : {}) });
       } catch (err) {
         URL.revokeObjectURL(previewUrl);
         if (controller.signal.aborted) return;

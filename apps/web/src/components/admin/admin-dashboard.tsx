@@ -19,7 +19,7 @@ const RESULT_LIFETIME_MS = 12_000;
 
 function Stat({ label, value, tone = 'text-slate-900', testId }: { label: string; value: ReactNode; tone?: string; testId?: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white px-3 py-2.5 shadow-sm sm:px-4 sm:py-3">
+    <div className="rounded-xl border border-slate-200 bg-surface px-3 py-2.5 shadow-sm sm:px-4 sm:py-3">
       <p className="text-[11px] font-medium uppercase tracking-wider text-slate-400">{label}</p>
       <p className={`mt-0.5 text-xl font-semibold tabular-nums sm:text-2xl ${tone}`} data-testid={testId}>
         {value}

@@ -27,7 +27,7 @@ export function AdminLogin() {
 
   return (
     <main className="flex min-h-0 flex-1 items-start justify-center overflow-y-auto px-4 py-10 sm:items-center">
-      <form onSubmit={(event) => void submit(event)} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-testid="admin-login">
+      <form onSubmit={(event) => void submit(event)} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-surface p-6 shadow-sm" data-testid="admin-login">
         <div className="space-y-1">
           <h1 className="text-xl font-semibold tracking-tight text-slate-900">Admin</h1>
           <p className="text-sm text-slate-500">

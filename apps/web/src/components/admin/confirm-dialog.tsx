@@ -15,12 +15,12 @@ export function ConfirmDialog({ action, busy, onCancel, onConfirm }: { action: P
     return () => window.removeEventListener('keydown', onKey);
   }, [busy, onCancel]);
   return (
-    <div className="fixed inset-0 z-50 flex items-end justify-center bg-slate-900/40 p-3 sm:items-center" onClick={busy ? undefined : onCancel}>
+    <div className="fixed inset-0 z-50 flex items-end justify-center bg-slate-900/40 dark:bg-black/60 p-3 sm:items-center" onClick={busy ? undefined : onCancel}>
       <div
         role="dialog"
         aria-modal="true"
         aria-labelledby="confirm-title"
-        className="w-full max-w-md rounded-xl bg-white p-5 shadow-xl"
+        className="w-full max-w-md rounded-xl bg-surface p-5 shadow-xl"
         onClick={(event) => event.stopPropagation()}
         data-testid="confirm-dialog"
       >

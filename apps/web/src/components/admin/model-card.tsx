@@ -41,7 +41,7 @@ export function ModelCard({ model, points, now, windowMs, intervalMs, onAction }
     .filter(Boolean)
     .join(' · ');
   return (
-    <article className="flex min-w-0 flex-col gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="model-card" data-model={model.id}>
+    <article className="flex min-w-0 flex-col gap-4 rounded-xl border border-slate-200 bg-surface p-4 shadow-sm" data-testid="model-card" data-model={model.id}>
       <header className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <h3 className="truncate font-semibold text-slate-900" title={model.id}>

@@ -8,6 +8,8 @@ const tone: Record<string, string> = {
   dead: 'bg-rose-50 text-rose-700 ring-rose-600/25',
   completed: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
   failed: 'bg-rose-50 text-rose-700 ring-rose-600/25',
+  stopped: 'bg-slate-100 text-slate-600 ring-slate-500/20',
+  rejected: 'bg-amber-50 text-amber-800 ring-amber-600/25',
   active: 'bg-sky-50 text-sky-700 ring-sky-600/20',
   waiting: 'bg-amber-50 text-amber-800 ring-amber-600/25',
   delayed: 'bg-amber-50 text-amber-800 ring-amber-600/25',

@@ -3,6 +3,7 @@ import type { AdminAction, AdminWorker } from '@mgm/protocol';
 import { Button } from '@/components/ui/button.tsx';
 import { checkpointName, formatAge, formatDuration, shortProvider } from '@/lib/admin/admin-format.ts';
 import { workerAction } from '@/lib/admin/admin-http.ts';
+import { workerActionText } from '@/lib/admin/worker-action-text.ts';
 import { formatBytes, formatMs, formatRate } from '@/lib/format.ts';
 import type { AskAction } from './admin-types.ts';
 import { WorkerStateBadge } from './state-badge.tsx';
@@ -22,28 +23,14 @@ function Cell({ label, children, className = '' }: { label: string; children: Re
   );
 }
 
-const explain: Record<AdminAction, (w: AdminWorker) => { description: string; confirmLabel: string; danger?: boolean }> = {
-  pause: (w) => ({
-    description: `${w.id} finishes the jobs it is answering (${w.inFlight}) and takes no new job until resumed; the other workers of ${w.model} take its share.`,
-    confirmLabel: 'Pause worker',
-  }),
-  resume: (w) => ({ description: `${w.id} takes jobs of ${w.model} again.`, confirmLabel: 'Resume worker' }),
-  drain: (w) => ({
-    description: `${w.id} takes no new job, finishes the ${w.inFlight} job(s) in flight, then exits. It does not come back by itself.`,
-    confirmLabel: 'Drain worker',
-    danger: true,
-  }),
-  stop: (w) => ({
-    description: `${w.id} exits now; the jobs it is answering (${w.inFlight}) go back to the queue for another worker of ${w.model}.`,
-    confirmLabel: 'Stop worker',
-    danger: true,
-  }),
-};
-
-function WorkerRow({ worker, now, onAction }: { worker: AdminWorker; now: number; onAction: AskAction }) {
+function WorkerRow({ worker, all, now, onAction }: { worker: AdminWorker; all: readonly AdminWorker[]; now: number; onAction: AskAction }) {
   const dead = worker.liveness === 'dead';
   const ask = (action: AdminAction) =>
-    onAction({ title: `${action[0]!.toUpperCase()}${action.slice(1)} ${worker.id}`, ...explain[action](worker), run: () => workerAction(worker.id, action) });
+    onAction({
+      title: `${action[0]!.toUpperCase()}${action.slice(1)} ${worker.id}`,
+      ...workerActionText(action, worker, all),
+      run: () => workerAction(worker.id, action),
+    });
   const canPause = !dead && worker.state === 'ready';
   const canResume = !dead && worker.state === 'paused';
   const canStop = !dead && worker.state !== 'draining';
@@ -144,7 +131,7 @@ function WorkerRow({ worker, now, onAction }: { worker: AdminWorker; now: number
 /** Every worker the controller sees, live or dead (a dead one leaves after a while). */
 export function WorkerList({ workers, now, onAction }: { workers: readonly AdminWorker[]; now: number; onAction: AskAction }) {
   return (
-    <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-hidden rounded-xl border border-slate-200 bg-surface shadow-sm">
       <div className={`hidden gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-[11px] font-medium uppercase tracking-wide text-slate-500 lg:grid ${GRID}`}>
         {headers.map((header, index) => (
           <span key={index} className={index === headers.length - 1 ? 'text-right' : ''}>
@@ -159,7 +146,7 @@ export function WorkerList({ workers, now, onAction }: { workers: readonly Admin
       ) : (
         <ul className="divide-y divide-slate-100">
           {workers.map((worker) => (
-            <WorkerRow key={worker.id} worker={worker} now={now} onAction={onAction} />
+            <WorkerRow key={worker.id} worker={worker} all={workers} now={now} onAction={onAction} />
           ))}
         </ul>
       )}

@@ -1,23 +1,12 @@
 'use client';
 
 import { ARENA_SIDES, type ArenaRevealedSide } from '@mgm/protocol';
-import { useEffect, useState } from 'react';
 import { AnswerCard } from '@/components/compare/compare-answer.tsx';
 import type { ChatImage } from '@/lib/chat-state.ts';
-import { isAnswerActive, type ArenaAnswer, type ArenaTurn, type ArenaVoteOutcome } from '@/lib/arena/arena-state.ts';
+import type { ArenaTurn, ArenaVoteOutcome } from '@/lib/arena/arena-state.ts';
+import { speedIsMeaningful } from '@/lib/answer-figures.ts';
 import { formatMs, formatRate } from '@/lib/format.ts';
 import { QuestionBubble } from '@/components/generation/question-bubble.tsx';
-
-function useElapsed(answer: ArenaAnswer): number {
-  const active = isAnswerActive(answer);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [active]);
-  return Math.max(0, (answer.finishedAt ?? now) - answer.startedAt);
-}
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
@@ -28,22 +17,26 @@ function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** Before the vote: only the elapsed time (speed figures could give a model away). After: what the server revealed. */
-function ArenaFigures({ answer, revealed }: { answer: ArenaAnswer; revealed: ArenaRevealedSide | null }) {
-  const elapsed = useElapsed(answer);
+/**
+ * Before the vote: no figures at all (a time or a speed can give a model away: mgm-tiny-hd is
+ * 2-3x slower than the others). After it: what the server revealed, speed from
+ * MIN_TOKENS_FOR_SPEED tokens on.
+ */
+function ArenaFigures({ revealed }: { revealed: ArenaRevealedSide | null }) {
+  if (!revealed) {
+    return (
+      <p className="text-xs text-slate-400" data-testid="answer-metrics" data-hidden="true">
+        Timings are shown after your vote
+      </p>
+    );
+  }
   return (
-    <div className="flex flex-wrap gap-x-4 gap-y-1 text-xs" data-testid="answer-metrics">
-      {revealed ? (
-        <>
-          <Figure label="TTFT" value={formatMs(revealed.timingsMs.ttft)} />
-          <Figure label="speed" value={formatRate(revealed.tokensPerSecond)} />
-          <Figure label="tokens" value={String(revealed.tokens.generated)} />
-          <Figure label="total" value={formatMs(revealed.timingsMs.total)} />
-          {revealed.workerId ? <Figure label="worker" value={revealed.workerId} /> : null}
-        </>
-      ) : (
-        <Figure label={isAnswerActive(answer) ? 'elapsed' : 'took'} value={formatMs(elapsed)} />
-      )}
+    <div className="flex flex-wrap gap-x-4 gap-y-1 text-xs" data-testid="answer-metrics" data-hidden="false">
+      <Figure label="TTFT" value={formatMs(revealed.timingsMs.ttft)} />
+      {speedIsMeaningful(revealed.tokens.generated) ? <Figure label="speed" value={formatRate(revealed.tokensPerSecond)} /> : null}
+      <Figure label="tokens" value={String(revealed.tokens.generated)} />
+      <Figure label="total" value={formatMs(revealed.timingsMs.total)} />
+      {revealed.workerId ? <Figure label="worker" value={revealed.workerId} /> : null}
     </div>
   );
 }
@@ -77,7 +70,7 @@ export function ArenaTurnView({ turn, image, isLast, vote }: ArenaTurnViewProps)
               status={answer.status}
               text={answer.text}
               error={answer.error}
-              footer={<ArenaFigures answer={answer} revealed={isLast ? revealed : null} />}
+              footer={<ArenaFigures revealed={isLast ? revealed : null} />}
               highlighted={Boolean(winner)}
             />
           );

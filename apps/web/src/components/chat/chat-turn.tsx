@@ -9,6 +9,8 @@ import { GeneratedImageView } from '@/components/generation/generated-image-view
 import { MarkdownAnswer } from '@/components/generation/markdown-answer.tsx';
 import { CheckIcon, CopyIcon, RefreshIcon } from '@/components/ui/icons.tsx';
 import type { ChatImage, ChatTurn } from '@/lib/chat-state.ts';
+import { stoppedBeforeStart } from '@/lib/answer-figures.ts';
+import { answerTextBesidePicture } from '@/lib/generated-answer.ts';
 import { isJobActive, type JobState } from '@/lib/job-state.ts';
 
 export interface ChatTurnViewProps {
@@ -20,6 +22,8 @@ export interface ChatTurnViewProps {
   canRegenerate: boolean;
   onRegenerate: () => void;
   onFeedback: (kind: FeedbackKind) => Promise<void>;
+  /** A picture in the answer finished loading (the page keeps following the answer). */
+  onMediaLoad?: () => void;
 }
 
 function TypingDots({ label }: { label: string }) {
@@ -43,7 +47,7 @@ function CopyButton({ text }: { text: string }) {
       aria-label="Copy answer"
       title="Copy answer"
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
+        void navigator.clipboard?.writeText(text.trim()).then(() => {
           setCopied(true);
           setTimeout(() => setCopied(false), 1500);
         });
@@ -55,8 +59,10 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
-export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onRegenerate, onFeedback }: ChatTurnViewProps) {
+export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onRegenerate, onFeedback, onMediaLoad }: ChatTurnViewProps) {
   const active = job ? isJobActive(job) : true;
+  // The image prompt is shown once, as the picture's caption.
+  const shownText = job ? answerTextBesidePicture(job.text, job.generatedImage?.prompt ?? null) : '';
   const finished = job?.status === 'done' || job?.status === 'stopped';
   return (
     <div className="space-y-4" data-testid="chat-turn">
@@ -66,7 +72,7 @@ export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onReg
           <img
             src={image.previewUrl}
             alt={image.name}
-            className="max-h-48 max-w-[70%] rounded-2xl border border-slate-200 bg-white object-contain shadow-sm"
+            className="max-h-48 max-w-[70%] rounded-2xl border border-slate-200 bg-surface object-contain shadow-sm"
           />
         ) : null}
         <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-brand-600 px-4 py-2.5 text-[15px] leading-relaxed text-white shadow-sm" data-testid="user-message">
@@ -76,21 +82,23 @@ export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onReg
 
       <div className="space-y-2" data-testid="assistant-answer" data-status={job?.status ?? 'sending'}>
         <div className="flex items-center gap-2 text-xs font-medium text-slate-500">
-          <span className="inline-flex size-6 items-center justify-center rounded-full bg-slate-900 text-[10px] font-bold text-white">AI</span>
+          <span className="inline-flex size-6 items-center justify-center rounded-full bg-slate-900 text-[10px] font-bold text-surface">AI</span>
           <span>{modelName}</span>
           {job?.status === 'stopped' ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-500">stopped</span> : null}
         </div>
         <div className="sm:pl-8">
-          {job && job.text !== '' ? (
+          {job && shownText !== '' ? (
             <div data-testid="answer-text">
-              <MarkdownAnswer text={job.text} streaming={job.status === 'streaming'} />
+              <MarkdownAnswer text={shownText} streaming={job.status === 'streaming'} />
             </div>
           ) : null}
           {!job ? <TypingDots label="Sending…" /> : null}
           {job?.status === 'queued' ? <TypingDots label="Waiting for a worker…" /> : null}
           {job?.status === 'streaming' && job.text === '' ? <TypingDots label="Reading the image…" /> : null}
-          {job?.status === 'stopped' && job.text === '' ? <p className="text-sm italic text-slate-400">Stopped before the first token.</p> : null}
-          {job?.generatedImage ? <GeneratedImageView image={job.generatedImage} /> : null}
+          {job?.status === 'stopped' && job.text === '' ? (
+            <p className="text-sm italic text-slate-400">{stoppedBeforeStart(job) ? 'Stopped before it started.' : 'Stopped before the first token.'}</p>
+          ) : null}
+          {job?.generatedImage ? <GeneratedImageView image={job.generatedImage} onLoad={onMediaLoad} /> : null}
           {job?.ocrText ? (
             <p className="mt-2 text-xs text-slate-500" data-testid="ocr-text">
               OCR text given to the model: {job.ocrText}

@@ -7,8 +7,11 @@ import { ConnectionLostBanner } from '@/components/generation/connection-lost-ba
 import { ImageFileInput } from '@/components/generation/image-file-input.tsx';
 import { UploadErrorNote } from '@/components/generation/upload-error-note.tsx';
 import { Button } from '@/components/ui/button.tsx';
-import { CloseIcon, ImageIcon, PlusIcon, SlidersIcon } from '@/components/ui/icons.tsx';
+import { CloseIcon, HistoryIcon, ImageIcon, PlusIcon, SlidersIcon } from '@/components/ui/icons.tsx';
+import { turnJob } from '@/lib/chat-state.ts';
 import { examples, type Example } from '@/lib/examples.ts';
+import { defaultModel, warnWithoutImage } from '@/lib/model-card.ts';
+import { useHistoryDb, useHistoryList } from '@/lib/history/use-history.tsx';
 import { useChatSession } from '@/lib/use-chat-session.ts';
 import { useGenerationClient, useGenerationSnapshot } from '@/lib/use-generation.tsx';
 import { useImageUpload } from '@/lib/use-image-upload.ts';
@@ -17,6 +20,9 @@ import { ChatTurnView } from './chat-turn.tsx';
 import { Composer } from './composer.tsx';
 import { ConnectionStatus } from './connection-status.tsx';
 import { ExampleGallery } from './example-gallery.tsx';
+import { HistorySidebar } from './history-sidebar.tsx';
+import { ShortcutHelp } from './shortcut-help.tsx';
+import { chatShortcutOf } from '@/lib/chat-shortcuts.ts';
 import { SettingsPanel } from './settings-panel.tsx';
 
 function imageFromClipboard(items: DataTransferItemList | undefined): File | null {
@@ -30,8 +36,14 @@ export function ChatView() {
   const client = useGenerationClient();
   const { connected, everConnected, jobs } = useGenerationSnapshot();
   const { models, loading: modelsLoading, error: modelsError } = useModels();
-  const session = useChatSession(client, jobs);
+  const modelName = (id: string) => models.find((model) => model.id === id)?.displayName ?? id;
+  const historyDb = useHistoryDb();
+  const historyList = useHistoryList();
+  const session = useChatSession(client, jobs, historyDb);
   const { conversation, settings, setSettings } = session;
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [openedFromUrl, setOpenedFromUrl] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
   const upload = useImageUpload(session.attachImage);
   const [draft, setDraft] = useState('');
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -47,12 +59,54 @@ export function ChatView() {
     const current = settings.model;
     const known = models.some((model) => model.id === current);
     if (current === null || (!known && conversation.turns.length === 0)) {
-      // MGM (LR + HR mining) first: it is what the product is about; then anything with a ready worker.
-      const preferred =
-        models.find((model) => model.ready > 0 && model.architecture === 'mgm') ?? models.find((model) => model.ready > 0) ?? models[0];
+      // The best measured model (its manifest's evaluation), else MGM (LR + HR mining), else anything ready.
+      const preferred = defaultModel(models);
       if (preferred) setSettings((previous) => ({ ...previous, model: preferred.id }));
     }
   }, [models, settings.model, conversation.turns.length, setSettings]);
+
+  // The open conversation is in the URL (?c=<id>): a reload reopens it from the history.
+  const openConversation = session.open;
+  useEffect(() => {
+    if (!historyDb || openedFromUrl) return;
+    setOpenedFromUrl(true);
+    const id = new URLSearchParams(window.location.search).get('c');
+    if (id) void openConversation(id);
+  }, [historyDb, openedFromUrl, openConversation]);
+  useEffect(() => {
+    if (!openedFromUrl) return;
+    const url = new URL(window.location.href);
+    if ((url.searchParams.get('c') ?? null) === (conversation.id ?? null)) return;
+    if (conversation.id) url.searchParams.set('c', conversation.id);
+    else url.searchParams.delete('c');
+    window.history.replaceState(window.history.state, '', url);
+  }, [conversation.id, openedFromUrl]);
+
+  // Esc stops the answer, Ctrl+Shift+O starts a new chat, "?" shows the shortcuts.
+  const { stop: stopAnswer, clear: newChat, busy } = session;
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const inTextField = !!target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.isContentEditable);
+      const shortcut = chatShortcutOf({ key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, shiftKey: event.shiftKey, altKey: event.altKey, inTextField });
+      if (shortcut === 'stop') {
+        setHelpOpen(false);
+        if (busy) {
+          event.preventDefault();
+          stopAnswer();
+        }
+      } else if (shortcut === 'new-chat') {
+        event.preventDefault();
+        newChat();
+        setFocusKey((key) => key + 1);
+      } else if (shortcut === 'help') {
+        event.preventDefault();
+        setHelpOpen((open) => !open);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [busy, stopAnswer, newChat]);
 
   // Paste an image anywhere on the page.
   const attach = upload.attach;
@@ -76,6 +130,12 @@ export function ChatView() {
     if (element && stickToBottom.current && conversation.turns.length > 0) element.scrollTop = element.scrollHeight;
   }, [conversation.turns.length, lastText, lastJob, lastStatus]);
 
+  // A generated picture loads after its answer ended: keep following so it, its figures and buttons are in view.
+  const followAnswer = useCallback(() => {
+    const element = scroller.current;
+    if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
+  }, []);
+
   const browse = useCallback(() => fileInput.current?.click(), []);
 
   const pickExample = useCallback(
@@ -90,7 +150,6 @@ export function ChatView() {
     [attach],
   );
 
-  const modelName = (id: string) => models.find((model) => model.id === id)?.displayName ?? id;
   const selected = models.find((model) => model.id === settings.model);
   const uploading = upload.state.status === 'uploading';
   const blockedReason = !client
@@ -124,12 +183,48 @@ export function ChatView() {
     <div className="relative flex min-h-0 flex-1">
       <ImageFileInput ref={fileInput} onPick={(file) => void attach(file, file.name)} />
 
+      {historyOpen ? (
+        <button type="button" aria-label="Close chats" className="fixed inset-0 z-30 bg-slate-900/40 dark:bg-black/60 xl:hidden" onClick={() => setHistoryOpen(false)} />
+      ) : null}
+      <aside
+        aria-label="Chats"
+        className={`fixed inset-y-0 left-0 z-40 w-[min(18rem,85vw)] border-r border-slate-200 bg-surface shadow-xl transition-transform xl:static xl:z-auto xl:w-64 xl:translate-x-0 xl:bg-slate-50 xl:shadow-none ${
+          historyOpen ? 'translate-x-0' : 'invisible -translate-x-full xl:visible'
+        }`}
+      >
+        <HistorySidebar
+          history={historyList}
+          openId={conversation.id ?? null}
+          modelName={modelName}
+          saveError={session.historyError}
+          onOpen={(id) => {
+            setHistoryOpen(false);
+            stickToBottom.current = true;
+            void session.open(id);
+          }}
+          onNew={() => {
+            setHistoryOpen(false);
+            session.clear();
+            setFocusKey((key) => key + 1);
+          }}
+          onRename={(id, title) => void historyDb?.rename(id, title)}
+          onDelete={(id) => {
+            if (id === conversation.id) session.clear();
+            void historyDb?.remove(id);
+          }}
+          onDeleteAll={() => {
+            session.clear();
+            void historyDb?.removeAll();
+          }}
+        />
+      </aside>
+
       {drawerOpen ? (
-        <button type="button" aria-label="Close settings" className="fixed inset-0 z-30 bg-slate-900/40 lg:hidden" onClick={() => setDrawerOpen(false)} />
+        <button type="button" aria-label="Close settings" className="fixed inset-0 z-30 bg-slate-900/40 dark:bg-black/60 lg:hidden" onClick={() => setDrawerOpen(false)} />
       ) : null}
       <aside
         aria-label="Chat settings"
-        className={`fixed inset-y-0 left-0 z-40 w-[min(22rem,88vw)] overflow-y-auto border-r border-slate-200 bg-white shadow-xl transition-transform scrollbar-thin lg:static lg:z-auto lg:w-80 lg:translate-x-0 lg:shadow-none xl:w-96 ${
+        className={`fixed inset-y-0 left-0 z-40 w-[min(22rem,88vw)] overflow-y-auto border-r border-slate-200 bg-surface shadow-xl transition-transform scrollbar-thin lg:static lg:z-auto lg:w-80 lg:translate-x-0 lg:shadow-none ${
           drawerOpen ? 'translate-x-0' : 'invisible -translate-x-full lg:visible'
         }`}
       >
@@ -168,7 +263,11 @@ export function ChatView() {
         onDragOver={(event) => event.preventDefault()}
         onDrop={onDrop}
       >
-        <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 sm:px-4">
+        <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-surface px-3 sm:px-4">
+          <Button size="sm" variant="ghost" className="xl:hidden" onClick={() => setHistoryOpen(true)} aria-label="Chats" title="Past chats" data-testid="open-history">
+            <HistoryIcon className="size-4" />
+            <span className="hidden sm:inline">Chats</span>
+          </Button>
           <Button size="sm" variant="secondary" className="min-w-0 lg:hidden" onClick={() => setDrawerOpen(true)} data-testid="open-settings">
             <SlidersIcon className="size-4 shrink-0" />
             <span className="truncate">{selected?.displayName ?? settings.model ?? 'Settings'}</span>
@@ -179,8 +278,16 @@ export function ChatView() {
           </h1>
           <div className="ml-auto flex items-center gap-3">
             <ConnectionStatus connected={connected} everConnected={everConnected} />
-            <Button size="sm" variant="secondary" onClick={session.clear} disabled={!started && !conversation.image} data-testid="clear-button">
-              <PlusIcon className="size-4" /> New chat
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={session.clear}
+              disabled={!started && !conversation.image}
+              data-testid="clear-button"
+              aria-label="New chat"
+              title="New chat (Ctrl+Shift+O)"
+            >
+              <PlusIcon className="size-4" /> <span className="hidden sm:inline">New chat</span>
             </Button>
           </div>
         </div>
@@ -201,12 +308,13 @@ export function ChatView() {
                 <ChatTurnView
                   key={turn.id}
                   turn={turn}
-                  job={turn.jobId ? jobs[turn.jobId] : undefined}
+                  job={turnJob(turn, jobs)}
                   image={index === 0 ? conversation.image : null}
                   modelName={modelName(turn.model)}
                   canRegenerate={index === conversation.turns.length - 1 && !session.busy}
                   onRegenerate={session.regenerate}
                   onFeedback={(kind) => session.sendFeedback(turn.id, kind)}
+                  onMediaLoad={followAnswer}
                 />
               ))
             ) : (
@@ -224,7 +332,7 @@ export function ChatView() {
                     <img
                       src={conversation.image.previewUrl}
                       alt={conversation.image.name}
-                      className="max-h-56 rounded-2xl border border-slate-200 bg-white object-contain shadow-sm"
+                      className="max-h-56 rounded-2xl border border-slate-200 bg-surface object-contain shadow-sm"
                     />
                     <figcaption className="text-xs text-slate-500">
                       {conversation.image.name} · {conversation.image.width}×{conversation.image.height} · ask your question below
@@ -238,10 +346,19 @@ export function ChatView() {
           </div>
         </div>
 
-        <div className="shrink-0 border-t border-slate-200 bg-white/90 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] pt-3 sm:px-4">
+        <div className="shrink-0 border-t border-slate-200 bg-surface/90 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] pt-3 sm:px-4">
           <div className="mx-auto max-w-3xl space-y-2">
             <UploadErrorNote upload={upload.state} />
             <AttachedImageNote image={conversation.image} uploading={uploading} started={started} />
+            {warnWithoutImage(selected, conversation.image !== null || uploading) && draft.trim() !== '' ? (
+              <p className="flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-800" role="status" data-testid="no-image-warning">
+                <ImageIcon className="mt-px size-4 shrink-0" />
+                <span>
+                  {selected?.displayName} was trained and measured on questions about images only: without an image its answer
+                  will not mean anything. Attach an image first.
+                </span>
+              </p>
+            ) : null}
             <Composer
               value={draft}
               onChange={setDraft}
@@ -254,9 +371,19 @@ export function ChatView() {
               placeholder={started ? 'Ask a follow-up…' : conversation.image ? 'Ask about the image…' : 'Ask a question (attach an image first for visual questions)…'}
               focusKey={focusKey}
             />
-            <p className="hidden text-center text-[11px] text-slate-400 sm:block">
-              Enter to send · Shift+Enter for a new line · answers come from small research checkpoints and can be wrong
-            </p>
+            <div className="relative hidden items-center justify-center gap-1 text-center text-[11px] text-slate-400 sm:flex">
+              <span>Enter to send · Esc to stop · answers come from small research checkpoints and can be wrong ·</span>
+              <button
+                type="button"
+                onClick={() => setHelpOpen((open) => !open)}
+                aria-expanded={helpOpen}
+                data-testid="shortcut-help-button"
+                className="underline decoration-dotted underline-offset-2 hover:text-slate-600"
+              >
+                Shortcuts (?)
+              </button>
+              {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
+            </div>
           </div>
         </div>
 

@@ -40,7 +40,7 @@ export function Composer({ value, onChange, onSend, onStop, onAttach, busy, canS
 
   return (
     <form
-      className="flex items-end gap-2 rounded-2xl border border-slate-300 bg-white p-2 shadow-sm focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-100"
+      className="flex items-end gap-2 rounded-2xl border border-slate-300 bg-surface p-2 shadow-sm focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-100"
       onSubmit={(event) => {
         event.preventDefault();
         if (canSend) onSend();
@@ -73,7 +73,7 @@ export function Composer({ value, onChange, onSend, onStop, onAttach, busy, canS
           aria-label="Stop"
           title="Stop generating"
           data-testid="stop-button"
-          className="inline-flex size-10 shrink-0 items-center justify-center rounded-xl bg-slate-900 text-white hover:bg-slate-700"
+          className="inline-flex size-10 shrink-0 items-center justify-center rounded-xl bg-slate-900 text-surface hover:bg-slate-700"
         >
           <StopIcon className="size-4" />
         </button>

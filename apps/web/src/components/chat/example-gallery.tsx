@@ -18,7 +18,7 @@ export function ExampleGallery({ examples, onPick, disabled }: { examples: reado
           disabled={disabled}
           onClick={() => onPick(example)}
           data-testid="example"
-          className="group flex flex-col overflow-hidden rounded-xl border border-slate-200 bg-white text-left shadow-sm transition hover:-translate-y-0.5 hover:border-brand-200 hover:shadow-md disabled:pointer-events-none disabled:opacity-50"
+          className="group flex flex-col overflow-hidden rounded-xl border border-slate-200 bg-surface text-left shadow-sm transition hover:-translate-y-0.5 hover:border-brand-200 hover:shadow-md disabled:pointer-events-none disabled:opacity-50"
         >
           <span className="flex aspect-[4/3] items-center justify-center overflow-hidden bg-slate-50">
             {/* eslint-disable-next-line @next/next/no-img-element -- tiny static PNGs */}

@@ -63,17 +63,17 @@ export function AnswerCard({ label, title, subtitle, status, text, error, footer
       data-status={status}
       data-letter={label}
       {...dataAttributes}
-      className={`flex min-w-0 flex-col rounded-xl border border-t-4 border-slate-200 bg-white shadow-sm ${paneColors[label].edge} ${
+      className={`flex min-w-0 flex-col rounded-xl border border-t-4 border-slate-200 bg-surface shadow-sm ${paneColors[label].edge} ${
         highlighted ? 'ring-2 ring-emerald-400' : ''
       }`}
     >
       <header className="flex items-center gap-2 border-b border-slate-100 px-3 py-2">
         <PaneBadge label={label} size="sm" />
         <div className="min-w-0 flex-1 leading-tight">
-          <p className="truncate text-sm font-semibold text-slate-800" data-testid="answer-title">
+          <p className="break-words text-sm font-semibold text-slate-800" data-testid="answer-title" title={title}>
             {title}
           </p>
-          {subtitle ? <p className="truncate text-[11px] text-slate-400">{subtitle}</p> : null}
+          {subtitle ? <p className="break-all text-[11px] text-slate-400">{subtitle}</p> : null}
         </div>
         {status === 'stopped' ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] text-slate-500">stopped</span> : null}
         {active && onStop ? (

@@ -195,7 +195,7 @@ export function CompareView() {
       </SideDrawer>
 
       <main className="relative flex min-w-0 flex-1 flex-col" onDragOver={(event) => event.preventDefault()} onDrop={onDrop}>
-        <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 sm:px-4">
+        <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-surface px-3 sm:px-4">
           <Button size="sm" variant="secondary" className="lg:hidden" onClick={() => setDrawerOpen(true)} data-testid="open-settings">
             <SlidersIcon className="size-4" /> Models
           </Button>
@@ -204,7 +204,7 @@ export function CompareView() {
             {session.panes.map((pane, index) => (
               <li key={pane.id} className="flex shrink-0 items-center gap-1">
                 <PaneBadge label={paneLabel(index)} size="sm" />
-                <span className="hidden max-w-32 truncate sm:inline">{modelName(pane.model)}</span>
+                <span className="hidden max-w-48 truncate sm:inline" title={modelName(pane.model)}>{modelName(pane.model)}</span>
               </li>
             ))}
           </ul>
@@ -270,7 +270,7 @@ export function CompareView() {
                 {session.image ? (
                   <figure className="flex flex-col items-center gap-2">
                     {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL */}
-                    <img src={session.image.previewUrl} alt={session.image.name} className="max-h-48 rounded-2xl border border-slate-200 bg-white object-contain shadow-sm" />
+                    <img src={session.image.previewUrl} alt={session.image.name} className="max-h-48 rounded-2xl border border-slate-200 bg-surface object-contain shadow-sm" />
                     <figcaption className="text-xs text-slate-500">
                       {session.image.name} · {session.image.width}×{session.image.height}
                     </figcaption>
@@ -282,7 +282,7 @@ export function CompareView() {
           </div>
         </div>
 
-        <div className="shrink-0 space-y-2 border-t border-slate-200 bg-white/90 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] pt-3 sm:px-4">
+        <div className="shrink-0 space-y-2 border-t border-slate-200 bg-surface/90 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] pt-3 sm:px-4">
           <div className="mx-auto max-w-4xl space-y-2">
             {lastTurn ? (
               <VerdictButtons

@@ -35,7 +35,7 @@ export function ModelSlots({ models, selected, onChange, locked, loading, error 
               value={value}
               disabled={locked}
               onChange={(event) => setAt(index, event.target.value)}
-              className="h-9 min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-2 text-sm shadow-sm disabled:bg-slate-50 disabled:text-slate-600"
+              className="h-9 min-w-0 flex-1 rounded-lg border border-slate-300 bg-surface px-2 text-sm shadow-sm disabled:bg-slate-50 disabled:text-slate-600"
             >
               {!known ? <option value={value}>{value} (offline)</option> : null}
               {models

@@ -17,10 +17,10 @@ export interface SideDrawerProps {
 export function SideDrawer({ label, open, onClose, children }: SideDrawerProps) {
   return (
     <>
-      {open ? <button type="button" aria-label={`Close ${label.toLowerCase()}`} className="fixed inset-0 z-30 bg-slate-900/40 lg:hidden" onClick={onClose} /> : null}
+      {open ? <button type="button" aria-label={`Close ${label.toLowerCase()}`} className="fixed inset-0 z-30 bg-slate-900/40 dark:bg-black/60 lg:hidden" onClick={onClose} /> : null}
       <aside
         aria-label={label}
-        className={`fixed inset-y-0 left-0 z-40 w-[min(22rem,88vw)] overflow-y-auto border-r border-slate-200 bg-white shadow-xl transition-transform scrollbar-thin lg:static lg:z-auto lg:w-80 lg:translate-x-0 lg:shadow-none ${
+        className={`fixed inset-y-0 left-0 z-40 w-[min(22rem,88vw)] overflow-y-auto border-r border-slate-200 bg-surface shadow-xl transition-transform scrollbar-thin lg:static lg:z-auto lg:w-80 lg:translate-x-0 lg:shadow-none ${
           open ? 'translate-x-0' : 'invisible -translate-x-full lg:visible'
         }`}
       >

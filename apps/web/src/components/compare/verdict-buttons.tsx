@@ -49,7 +49,7 @@ export function VerdictButtons({ title, options, chosen, status, message, blocke
                   ? option.pane
                     ? `${paneColors[option.pane].tint} ${paneColors[option.pane].text} ring-2 ring-current/20`
                     : 'border-slate-400 bg-slate-100 text-slate-800'
-                  : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50 disabled:opacity-45 disabled:hover:bg-white'
+                  : 'border-slate-300 bg-surface text-slate-700 hover:bg-slate-50 disabled:opacity-45 disabled:hover:bg-surface'
               }`}
             >
               {option.pane ? <PaneBadge label={option.pane} size="sm" /> : null}

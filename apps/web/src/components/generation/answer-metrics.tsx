@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { answerFigures, MIN_TOKENS_FOR_SPEED } from '@/lib/answer-figures.ts';
 import { formatMs, formatRate } from '@/lib/format.ts';
 import { isJobActive, type JobState } from '@/lib/job-state.ts';
 
@@ -25,31 +26,53 @@ function Metric({ label, value, title }: { label: string; value: string; title?:
   );
 }
 
-/** TTFT, tokens/s, token count, finish reason and worker of one answer; elapsed time while it streams. */
+const LIVE_TITLE = 'counted in the browser while the answer streams; the worker\'s own figures replace it at the end';
+
+/**
+ * TTFT, token count, tokens/s (from MIN_TOKENS_FOR_SPEED tokens on), finish reason and worker of
+ * one answer; live while it streams, with the elapsed time.
+ */
 export function AnswerMetrics({ job }: { job: JobState }) {
   const active = isJobActive(job);
   const now = useNow(active);
   const elapsed = (job.finishedAt ?? now) - job.startedAt;
   const t = job.timingsMs;
+  const figures = answerFigures(job, now);
+  if (figures.stoppedBeforeStart) {
+    return (
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs" data-testid="answer-metrics" data-live="false">
+        <span className="text-slate-500" data-testid="stopped-before-start">
+          Stopped before it started{t ? ` (after ${formatMs(t.queue)} in the queue)` : ''}
+        </span>
+      </div>
+    );
+  }
+  const speedTitle = `shown from ${MIN_TOKENS_FOR_SPEED} tokens on: below that, tokens/s is noise`;
   return (
-    <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs" data-testid="answer-metrics">
+    <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs" data-testid="answer-metrics" data-live={String(figures.live)}>
       {active ? (
         <Metric label={job.status === 'queued' ? 'waiting' : 'elapsed'} value={formatMs(Math.max(0, elapsed))} />
       ) : null}
-      {t ? (
+      {figures.ttftMs !== null ? (
         <Metric
           label="TTFT"
-          value={formatMs(t.ttft)}
-          title={`queue ${formatMs(t.queue)} · preprocess ${formatMs(t.preprocess)} · vision ${formatMs(t.vision)} · prefill ${formatMs(t.prefill)} · decode ${formatMs(t.decode)} · total ${formatMs(t.total)}`}
+          value={formatMs(figures.ttftMs)}
+          title={
+            t && !figures.live
+              ? `queue ${formatMs(t.queue)} · preprocess ${formatMs(t.preprocess)} · vision ${formatMs(t.vision)} · prefill ${formatMs(t.prefill)} · decode ${formatMs(t.decode)} · total ${formatMs(t.total)}`
+              : `time to first token, ${LIVE_TITLE}`
+          }
         />
       ) : null}
-      {job.tokensPerSecond !== null ? <Metric label="speed" value={formatRate(job.tokensPerSecond)} /> : null}
-      {job.tokens ? (
+      {figures.tokens !== null ? (
         <Metric
           label="tokens"
-          value={String(job.tokens.generated)}
-          title={`prompt ${job.tokens.prompt} (of which visual ${job.tokens.visual}) · generated ${job.tokens.generated}`}
+          value={String(figures.tokens)}
+          title={job.tokens && !figures.live ? `prompt ${job.tokens.prompt} (of which visual ${job.tokens.visual}) · generated ${job.tokens.generated}` : LIVE_TITLE}
         />
+      ) : null}
+      {figures.tokensPerSecond !== null ? (
+        <Metric label="speed" value={formatRate(figures.tokensPerSecond)} title={figures.live ? LIVE_TITLE : speedTitle} />
       ) : null}
       {t ? <Metric label="total" value={formatMs(t.total)} /> : null}
       {job.finishReason ? <Metric label="end" value={finishReasonText[job.finishReason]} /> : null}

@@ -6,7 +6,7 @@ const SCENE_RENDERER = 'scene-renderer';
  * MGM's generation answer: the image prompt the model wrote and the picture a backend drew from
  * it. The synthetic-scene renderer is labelled as such: it is not a diffusion model.
  */
-export function GeneratedImageView({ image }: { image: GeneratedImage }) {
+export function GeneratedImageView({ image, onLoad }: { image: GeneratedImage; onLoad?: () => void }) {
   const label =
     image.backend === SCENE_RENDERER
       ? 'Synthetic-scene renderer (draws the shapes the prompt names), not a diffusion model'
@@ -28,7 +28,8 @@ export function GeneratedImageView({ image }: { image: GeneratedImage }) {
           alt={image.prompt ?? 'generated image'}
           width={image.width}
           height={image.height}
-          className="max-h-80 w-auto max-w-full rounded-lg border border-slate-200 bg-white"
+          className="max-h-80 w-auto max-w-full rounded-lg border border-slate-200 bg-surface"
+          onLoad={onLoad}
           data-testid="generated-image-picture"
         />
       ) : (

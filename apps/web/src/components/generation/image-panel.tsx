@@ -23,11 +23,11 @@ export function ImagePanel({ image, upload, onBrowse, onRemove, onDismissError }
   return (
     <div className="space-y-2">
       {preview ? (
-        <div className="relative overflow-hidden rounded-lg border border-slate-200 bg-[repeating-conic-gradient(#f1f5f9_0_25%,#fff_0_50%)] bg-[length:16px_16px]">
+        <div className="relative overflow-hidden rounded-lg border border-slate-200 bg-[repeating-conic-gradient(var(--color-slate-100)_0_25%,var(--color-surface)_0_50%)] bg-[length:16px_16px]">
           {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL */}
           <img src={preview} alt={image?.name ?? 'Uploading image'} className="mx-auto max-h-56 w-auto object-contain" data-testid="image-preview" />
           {upload.status === 'uploading' ? (
-            <div className="absolute inset-0 flex items-center justify-center gap-2 bg-white/70 text-sm font-medium text-slate-700">
+            <div className="absolute inset-0 flex items-center justify-center gap-2 bg-surface/70 text-sm font-medium text-slate-700">
               <Spinner /> Uploading…
             </div>
           ) : null}
@@ -36,7 +36,7 @@ export function ImagePanel({ image, upload, onBrowse, onRemove, onDismissError }
               type="button"
               onClick={onRemove}
               aria-label="Remove image"
-              className="absolute right-2 top-2 inline-flex size-7 items-center justify-center rounded-full bg-slate-900/70 text-white hover:bg-slate-900"
+              className="absolute right-2 top-2 inline-flex size-7 items-center justify-center rounded-full bg-slate-900/70 text-surface hover:bg-slate-900"
             >
               <CloseIcon className="size-4" />
             </button>
@@ -46,7 +46,7 @@ export function ImagePanel({ image, upload, onBrowse, onRemove, onDismissError }
         <button
           type="button"
           onClick={onBrowse}
-          className="flex w-full flex-col items-center justify-center gap-2 rounded-lg border-2 border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-500 transition-colors hover:border-brand-500 hover:text-brand-700"
+          className="flex w-full flex-col items-center justify-center gap-2 rounded-lg border-2 border-dashed border-slate-300 bg-surface px-4 py-6 text-center text-sm text-slate-500 transition-colors hover:border-brand-500 hover:text-brand-700"
         >
           <ImageIcon className="size-7 text-slate-400" />
           <span>

@@ -1,6 +1,8 @@
 import type { ModelSummary } from '@mgm/protocol';
 import { useId } from 'react';
 import { Spinner } from '@/components/ui/spinner.tsx';
+import { architectureLabel } from '@/lib/model-card.ts';
+import { ModelScores } from './model-scores.tsx';
 
 export interface ModelPickerProps {
   models: readonly ModelSummary[];
@@ -38,7 +40,7 @@ export function ModelPicker({ models, value, onChange, loading, error, label = '
         value={value ?? ''}
         onChange={(event) => onChange(event.target.value)}
         disabled={models.length === 0 && !value}
-        className="h-10 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm disabled:bg-slate-100 disabled:text-slate-400"
+        className="h-10 w-full rounded-lg border border-slate-300 bg-surface px-3 text-sm shadow-sm disabled:bg-slate-100 disabled:text-slate-400"
       >
         {value === null ? <option value="">{loading ? 'Loading models…' : 'No model online'}</option> : null}
         {offline ? <option value={value}>{value} (offline)</option> : null}
@@ -58,8 +60,8 @@ export function ModelPicker({ models, value, onChange, loading, error, label = '
       {selected ? (
         <dl className="grid grid-cols-2 gap-x-3 gap-y-1 rounded-lg bg-slate-50 px-3 py-2 text-xs text-slate-600" data-testid="model-details">
           <dt className="text-slate-400">Architecture</dt>
-          <dd>{selected.architecture === 'mgm' ? 'MGM (LR + HR mining)' : 'LLaVA (LR only)'}</dd>
-          <dt className="text-slate-400">Image</dt>
+          <dd data-testid="model-architecture">{architectureLabel(selected)}</dd>
+          <dt className="text-slate-400">Resolution</dt>
           <dd>
             LR {selected.lrSize}
             {selected.hrSize ? ` · HR ${selected.hrSize}` : ''}
@@ -74,6 +76,7 @@ export function ModelPicker({ models, value, onChange, loading, error, label = '
           <dd className={selected.ready === 0 ? 'text-amber-700' : ''}>{workersText(selected)}</dd>
         </dl>
       ) : null}
+      {selected?.evaluation ? <ModelScores evaluation={selected.evaluation} /> : null}
     </div>
   );
 }

@@ -30,7 +30,7 @@ export function ParamsPanel({ params, onParamsChange, imageMode, onImageModeChan
               key={mode.value}
               title={mode.hint}
               className={`cursor-pointer rounded-md px-1 py-1.5 text-center text-xs font-medium transition-colors ${
-                imageMode === mode.value ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-500 hover:text-slate-800'
+                imageMode === mode.value ? 'bg-surface text-slate-900 shadow-sm' : 'text-slate-500 hover:text-slate-800'
               }`}
             >
               <input
@@ -67,7 +67,7 @@ export function ParamsPanel({ params, onParamsChange, imageMode, onImageModeChan
         step={16}
         onChange={(maxNewTokens) => set({ maxNewTokens })}
       />
-      <details className="group rounded-lg border border-slate-200 bg-white px-3 py-2">
+      <details className="group rounded-lg border border-slate-200 bg-surface px-3 py-2">
         <summary className="cursor-pointer select-none text-sm font-medium text-slate-600">Advanced</summary>
         <div className="mt-4 space-y-5 pb-1">
           <RangeField

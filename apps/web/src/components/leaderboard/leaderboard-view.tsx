@@ -7,13 +7,15 @@ import { Button } from '@/components/ui/button.tsx';
 import { RefreshIcon, UploadIcon } from '@/components/ui/icons.tsx';
 import { Spinner } from '@/components/ui/spinner.tsx';
 import { useLeaderboard } from '@/lib/leaderboard/use-leaderboard.ts';
+import { PRELIMINARY_VOTES } from '@/lib/leaderboard/preliminary.ts';
+import { useModels } from '@/lib/use-models.ts';
 import { VOTES_EXPORT_URL } from '@/lib/votes-http.ts';
 import { PairTable } from './pair-table.tsx';
 import { RatingTable } from './rating-table.tsx';
 
 function Stat({ label, value, hint, testId }: { label: string; value: ReactNode; hint?: string; testId?: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm" title={hint}>
+    <div className="rounded-xl border border-slate-200 bg-surface px-4 py-3 shadow-sm" title={hint}>
       <p className="text-xs font-medium uppercase tracking-wider text-slate-400">{label}</p>
       <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900" data-testid={testId}>
         {value}
@@ -24,6 +26,9 @@ function Stat({ label, value, hint, testId }: { label: string; value: ReactNode;
 
 export function LeaderboardView() {
   const { board, loading, error, refresh } = useLeaderboard();
+  const { models: live } = useModels(30_000);
+  const displayName = (id: string) => live.find((model) => model.id === id)?.displayName ?? id;
+  const preliminary = board?.models.filter((entry) => entry.battles < PRELIMINARY_VOTES).length ?? 0;
   const notCounted = board?.votes.notCounted.reduce((sum, item) => sum + item.count, 0) ?? 0;
   return (
     <main className="min-h-0 flex-1 overflow-y-auto scrollbar-thin">
@@ -43,7 +48,7 @@ export function LeaderboardView() {
             <a
               href={VOTES_EXPORT_URL}
               download
-              className="inline-flex h-8 items-center gap-1.5 rounded-lg border border-slate-300 bg-white px-2.5 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50"
+              className="inline-flex h-8 items-center gap-1.5 rounded-lg border border-slate-300 bg-surface px-2.5 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50"
             >
               <UploadIcon className="size-3.5 rotate-180" /> Export votes (JSONL)
             </a>
@@ -68,7 +73,13 @@ export function LeaderboardView() {
 
             {board.models.length > 0 ? (
               <>
-                <RatingTable models={board.models} />
+                {preliminary > 0 ? (
+                  <p className="text-xs text-amber-700" data-testid="preliminary-note">
+                    {preliminary === board.models.length ? 'Every rating is' : `${preliminary} of ${board.models.length} ratings are`} preliminary:
+                    a model needs {PRELIMINARY_VOTES} blind votes before its rating and rank mean much. Keep voting in the arena.
+                  </p>
+                ) : null}
+                <RatingTable models={board.models} displayName={displayName} />
                 {board.method.regularized ? (
                   <p className="text-xs text-amber-700">
                     With these few votes a model never lost (or never won) against the rest, so the exact maximum-likelihood ratings
@@ -77,11 +88,11 @@ export function LeaderboardView() {
                 ) : null}
                 <section className="space-y-2">
                   <h2 className="text-sm font-semibold text-slate-700">Head to head</h2>
-                  <PairTable pairs={board.pairs} />
+                  <PairTable pairs={board.pairs} displayName={displayName} />
                 </section>
               </>
             ) : (
-              <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center" data-testid="leaderboard-empty">
+              <div className="rounded-xl border border-dashed border-slate-300 bg-surface px-6 py-10 text-center" data-testid="leaderboard-empty">
                 <p className="font-medium text-slate-700">No blind votes yet</p>
                 <p className="mt-1 text-sm text-slate-500">
                   Vote in the <Link href="/arena" className="font-medium text-brand-700 underline">arena</Link>: two anonymous models

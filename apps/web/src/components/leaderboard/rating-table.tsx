@@ -1,4 +1,5 @@
 import type { LeaderboardEntry } from '@mgm/protocol';
+import { formatInterval, isPreliminary, PRELIMINARY_VOTES } from '@/lib/leaderboard/preliminary.ts';
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
@@ -10,17 +11,20 @@ function IntervalBar({ entry, low, high }: { entry: LeaderboardEntry; low: numbe
     <div className="relative h-4 w-full min-w-24" aria-hidden="true">
       <div className="absolute inset-y-[7px] left-0 right-0 rounded-full bg-slate-100" />
       <div className="absolute inset-y-[5px] rounded-full bg-brand-200" style={{ left: at(entry.ciLow), width: `calc(${at(entry.ciHigh)} - ${at(entry.ciLow)})` }} />
-      <div className="absolute top-[3px] size-2.5 -translate-x-1/2 rounded-full border-2 border-white bg-brand-600 shadow" style={{ left: at(entry.rating) }} />
+      <div className="absolute top-[3px] size-2.5 -translate-x-1/2 rounded-full border-2 border-surface bg-brand-600 shadow" style={{ left: at(entry.rating) }} />
     </div>
   );
 }
 
-/** Rank, rating with its interval, record and rates of every rated model. */
-export function RatingTable({ models }: { models: readonly LeaderboardEntry[] }) {
+/**
+ * Rank, rating with its interval, record and rates of every rated model. A model with fewer than
+ * PRELIMINARY_VOTES votes has a greyed, preliminary rating and no rank.
+ */
+export function RatingTable({ models, displayName }: { models: readonly LeaderboardEntry[]; displayName: (id: string) => string }) {
   const low = Math.min(...models.map((m) => m.ciLow));
   const high = Math.max(...models.map((m) => m.ciHigh));
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-surface shadow-sm">
       <table className="w-full text-[13px] sm:text-sm [&_td]:px-1.5 [&_th]:px-1.5 sm:[&_td]:px-3 sm:[&_th]:px-3" data-testid="leaderboard-table">
         <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs uppercase tracking-wider text-slate-500">
           <tr>
@@ -30,7 +34,7 @@ export function RatingTable({ models }: { models: readonly LeaderboardEntry[] })
             <th scope="col" className="px-3 py-2.5 font-semibold">
               Model
             </th>
-            <th scope="col" className="px-3 py-2.5 text-right font-semibold" title="Bradley–Terry rating and its 95% bootstrap interval">
+            <th scope="col" className="px-3 py-2.5 text-right font-semibold" title="Bradley–Terry rating and its 95% bootstrap interval (low – high)">
               Rating
             </th>
             <th scope="col" className="hidden w-1/5 px-3 py-2.5 font-semibold md:table-cell">
@@ -53,22 +57,41 @@ export function RatingTable({ models }: { models: readonly LeaderboardEntry[] })
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {models.map((entry) => (
-            <tr key={entry.model} data-testid="leaderboard-row" data-model={entry.model} className="hover:bg-slate-50/60">
-              <td className="hidden px-3 py-2.5 tabular-nums text-slate-500 sm:table-cell">{entry.rank}</td>
-              <td className="whitespace-nowrap px-3 py-2.5 font-medium text-slate-900">
-                <span className="mr-1.5 text-xs font-normal text-slate-400 sm:hidden" title="rank">
-                  {entry.rank}.
+          {models.map((entry) => {
+            const preliminary = isPreliminary(entry.battles);
+            const name = displayName(entry.model);
+            return (
+            <tr key={entry.model} data-testid="leaderboard-row" data-model={entry.model} data-preliminary={String(preliminary)} className="hover:bg-slate-50/60">
+              <td className="hidden px-3 py-2.5 tabular-nums text-slate-500 sm:table-cell" title={preliminary ? `no rank below ${PRELIMINARY_VOTES} votes` : undefined}>
+                {preliminary ? '–' : entry.rank}
+              </td>
+              <td className="px-3 py-2.5">
+                <span className="block font-medium text-slate-900" data-testid="model-name">
+                  {preliminary ? null : (
+                    <span className="mr-1.5 text-xs font-normal text-slate-400 sm:hidden" title="rank">
+                      {entry.rank}.
+                    </span>
+                  )}
+                  {name}
                 </span>
-                {entry.model}
+                {name !== entry.model ? <span className="block text-[11px] text-slate-400">{entry.model}</span> : null}
               </td>
               <td className="px-3 py-2.5 text-right tabular-nums" title={`95% interval ${entry.ciLow.toFixed(1)} – ${entry.ciHigh.toFixed(1)}`}>
-                <span className="block font-semibold" data-testid="rating">
+                <span className={`block font-semibold ${preliminary ? 'text-slate-400' : ''}`} data-testid="rating">
                   {Math.round(entry.rating)}
                 </span>
-                <span className="block whitespace-nowrap text-[11px] text-slate-500">
-                  +{Math.round(entry.ciHigh - entry.rating)} / −{Math.round(entry.rating - entry.ciLow)}
+                <span className="block whitespace-nowrap text-[11px] text-slate-500" data-testid="interval">
+                  {formatInterval(entry.ciLow, entry.ciHigh)}
                 </span>
+                {preliminary ? (
+                  <span
+                    className="mt-0.5 inline-block rounded bg-amber-50 px-1.5 py-0.5 text-[10px] font-medium text-amber-700"
+                    data-testid="preliminary"
+                    title={`${entry.battles} of the ${PRELIMINARY_VOTES} votes a rating needs`}
+                  >
+                    preliminary
+                  </span>
+                ) : null}
               </td>
               <td className="hidden px-3 py-2.5 md:table-cell">
                 <IntervalBar entry={entry} low={low} high={high} />
@@ -84,7 +107,8 @@ export function RatingTable({ models }: { models: readonly LeaderboardEntry[] })
                 {percent(entry.bothBadRate)}
               </td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
     </div>
