@@ -96,7 +96,15 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       ocrText = payload.params.useOcr ? await ocrTextFor(deps.extras, state.image, logger) : undefined;
       const generateImage = payload.params.generateImage === true;
       const generation = deps.model.generate(
-        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params, ocrText, generateImage },
+        {
+          messages: payload.messages,
+          image: state.image,
+          imageMode: payload.imageMode,
+          params: payload.params,
+          ocrText,
+          generateImage,
+          ...(payload.system !== undefined ? { system: payload.system } : {}),
+        },
         { signal: abort.signal },
       );
       // The result promise may settle with an error before iteration ends; observe it now.

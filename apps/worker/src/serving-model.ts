@@ -27,6 +27,8 @@ export interface ServingGenerateInput {
   ocrText?: string | null;
   /** Ask for an image prompt in <h>…</h> (MGM --gen). */
   generateImage?: boolean;
+  /** Replaces the chat template's system prompt; absent: the template's own. */
+  system?: string;
 }
 
 export interface ServingGenerateResult {

@@ -38,3 +38,40 @@ describe('OCR text and <GEN> reach the decoder', () => {
     expect(withOcr.tokens.prompt).toBeGreaterThan(base.tokens.prompt);
   });
 });
+
+describe('a system prompt and extra stop strings reach the generation', () => {
+  let model: MgmModel;
+  let fixture: Awaited<ReturnType<typeof loadFixture>>;
+  let tokenizer: MgmTokenizer;
+  beforeAll(async () => {
+    fixture = await loadFixture('micro-mgm');
+    model = await loadModel(fixture.dir);
+    tokenizer = await MgmTokenizer.fromFile(`${fixture.dir}/${model.manifest.files.tokenizer}`);
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+
+  it('tokenises the prompt with the replacement system prompt', async () => {
+    const req = { messages: Q, image: fixture.image, system: 'Be brief.' };
+    const prompt = model.renderPrompt(req);
+    expect(prompt).toContain('Be brief.');
+    expect(prompt).not.toContain(model.renderPrompt({ messages: Q, image: fixture.image }).split(' USER:')[0]);
+    const expected = tokenizePrompt(prompt, tokenizer, model.manifest.special_tokens).ids.length;
+    const r = await model.generate({ ...req, params: { temperature: 0, maxNewTokens: 1 } }).result;
+    expect(r.tokens.prompt).toBe(expected);
+  });
+
+  it('ends the answer before a stop string of the request, with finish reason stop', async () => {
+    const params = { temperature: 0, maxNewTokens: 24 };
+    const full = await model.generate({ messages: Q, image: fixture.image, params }).result;
+    // A stop string taken from the middle of the greedy answer (whatever the checkpoint says).
+    const at = Math.floor(full.text.length / 2);
+    const stop = full.text.slice(at, at + 3);
+    expect(stop.length).toBe(3);
+    const expected = full.text.slice(0, full.text.indexOf(stop));
+    const stopped = await model.generate({ messages: Q, image: fixture.image, params: { ...params, stop: [stop] } }).result;
+    expect(stopped.text).toBe(expected);
+    expect(stopped.finishReason).toBe('stop');
+  });
+});
