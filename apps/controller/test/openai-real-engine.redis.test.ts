@@ -139,4 +139,24 @@ describe('the OpenAI API with the real engine (mgm-tiny, greedy)', () => {
       expect(usage).toEqual(expectedUsage(reference));
     }
   });
+
+  it('returns each token\'s log-probability from the engine\'s logits (greedy: the most likely token), whole and streamed', async () => {
+    const reference = references[0]!;
+    const params = { model: 'mgm-tiny', messages: await openAiMessages(reference), temperature: 0, max_tokens: 64, logprobs: true, top_logprobs: 3 };
+    const completion = await api.chat.completions.create(params);
+    const content = completion.choices[0]!.logprobs!.content!;
+    // Every generated token but the final stop token, spelling the answer byte for byte.
+    expect(content).toHaveLength(reference.output_ids.length - 1);
+    expect(Buffer.from(content.flatMap((e) => e.bytes!)).toString('utf8')).toBe(completion.choices[0]!.message.content);
+    for (const entry of content) {
+      expect(entry.top_logprobs).toHaveLength(3);
+      expect(entry.top_logprobs[0]!.token).toBe(entry.token);
+      expect(entry.logprob).toBeCloseTo(entry.top_logprobs[0]!.logprob, 5);
+      expect(entry.logprob).toBeLessThanOrEqual(0);
+    }
+    const stream = await api.chat.completions.create({ ...params, stream: true });
+    const streamed: OpenAI.ChatCompletionTokenLogprob[] = [];
+    for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
+    expect(streamed).toEqual(content);
+  });
 });

@@ -14,6 +14,7 @@ import {
   type JobPayload,
   type JobResult,
   type RedisKeys,
+  type TokenLogprob,
 } from '@mgm/protocol';
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
@@ -105,7 +106,11 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
           generateImage,
           ...(payload.system !== undefined ? { system: payload.system } : {}),
         },
-        { signal: abort.signal },
+        {
+          signal: abort.signal,
+          // Log-probabilities ride in the delta frames, merged like the text.
+          ...(payload.params.logprobs !== undefined ? { onLogprobs: (entry: TokenLogprob) => writer.push({ type: 'delta', text: '', logprobs: [entry] }) } : {}),
+        },
       );
       // The result promise may settle with an error before iteration ends; observe it now.
       generation.result.catch(() => undefined);

@@ -4,6 +4,7 @@ import {
   type ImageMode,
   MgmError,
   type SamplingParams,
+  type TokenLogprob,
   conversationSchema,
   imageModeSchema,
   samplingParamsSchema,
@@ -63,6 +64,8 @@ export interface GenerateRequest {
 
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /** With params.logprobs: each shown token's log-probability (and alternatives), before its text is streamed. */
+  onLogprobs?: (entry: TokenLogprob) => void;
 }
 
 /** One loaded checkpoint: its sessions, tokenizer and template. Safe to generate concurrently. */
@@ -101,6 +104,7 @@ export class MgmModel {
         params: params.data,
         signal,
         extras: { ocrText: req.ocrText ?? null, generateImage: req.generateImage ?? false, system: req.system ?? null },
+        ...(opts.onLogprobs ? { onLogprobs: opts.onLogprobs } : {}),
       },
       stream,
     );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenLogprob } from '@mgm/protocol';
 import { type MgmModel, MgmTokenizer, loadModel, tokenizePrompt } from '../src/index.ts';
 import { loadFixture } from './fixture-checkpoint.ts';
 
@@ -73,5 +74,41 @@ describe('a system prompt and extra stop strings reach the generation', () => {
     const stopped = await model.generate({ messages: Q, image: fixture.image, params: { ...params, stop: [stop] } }).result;
     expect(stopped.text).toBe(expected);
     expect(stopped.finishReason).toBe('stop');
+  });
+});
+
+describe('token log-probabilities (params.logprobs)', () => {
+  let model: MgmModel;
+  let fixture: Awaited<ReturnType<typeof loadFixture>>;
+  beforeAll(async () => {
+    fixture = await loadFixture('micro-mgm');
+    model = await loadModel(fixture.dir);
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+
+  it('reports every shown token of a greedy answer as the most likely one, spelling the answer', async () => {
+    const entries: TokenLogprob[] = [];
+    const generation = model.generate({ messages: Q, image: fixture.image, params: { temperature: 0, maxNewTokens: 16, logprobs: 3 } }, { onLogprobs: (e) => entries.push(e) });
+    const result = await generation.result;
+    const stopToken = result.finishReason === 'stop' ? 1 : 0;
+    expect(entries.length).toBe(result.outputIds.length - stopToken);
+    // A token may hold part of a character: its bytes, not its text, add up to the answer.
+    expect(new TextDecoder().decode(new Uint8Array(entries.flatMap((e) => e.bytes)))).toBe(result.text);
+    for (const entry of entries) {
+      expect(entry.top).toHaveLength(3);
+      expect(entry.top[0]!.token).toBe(entry.token);
+      expect(entry.logprob).toBeCloseTo(entry.top[0]!.logprob, 6);
+      expect(entry.logprob).toBeLessThanOrEqual(0);
+      expect(entry.top[1]!.logprob).toBeLessThanOrEqual(entry.top[0]!.logprob);
+      expect(new TextDecoder().decode(new Uint8Array(entry.bytes))).toBe(entry.token);
+    }
+  });
+
+  it('reports nothing unless asked', async () => {
+    const entries: TokenLogprob[] = [];
+    await model.generate({ messages: Q, image: fixture.image, params: { temperature: 0, maxNewTokens: 4 } }, { onLogprobs: (e) => entries.push(e) }).result;
+    expect(entries).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { EndFrame, FinishReason } from '@mgm/protocol';
+import type { EndFrame, FinishReason, TokenLogprob, TokenLogprobBase } from '@mgm/protocol';
 
 /**
  * The OpenAI answer shapes, built from the platform's frames at the edge. `finish_reason` is
@@ -25,7 +25,18 @@ export function usageOf(end: EndFrame): Usage {
   return { prompt_tokens: prompt, completion_tokens: end.tokens.generated, total_tokens: prompt + end.tokens.generated };
 }
 
-export function chatCompletion(identity: CompletionIdentity, text: string, end: EndFrame) {
+/** OpenAI's `logprobs` of a choice: null unless asked for. */
+export type ChoiceLogprobs = { content: OpenAiTokenLogprob[]; refusal: null } | null;
+type OpenAiTokenLogprobBase = { token: string; logprob: number; bytes: number[] };
+type OpenAiTokenLogprob = OpenAiTokenLogprobBase & { top_logprobs: OpenAiTokenLogprobBase[] };
+
+export function choiceLogprobs(entries: readonly TokenLogprob[] | null): ChoiceLogprobs {
+  if (entries === null) return null;
+  const base = (e: TokenLogprobBase): OpenAiTokenLogprobBase => ({ token: e.token, logprob: e.logprob, bytes: e.bytes });
+  return { content: entries.map((e) => ({ ...base(e), top_logprobs: e.top.map(base) })), refusal: null };
+}
+
+export function chatCompletion(identity: CompletionIdentity, text: string, end: EndFrame, logprobs: ChoiceLogprobs = null) {
   return {
     id: identity.id,
     object: 'chat.completion' as const,
@@ -36,7 +47,7 @@ export function chatCompletion(identity: CompletionIdentity, text: string, end: 
       {
         index: 0,
         message: { role: 'assistant' as const, content: text, refusal: null },
-        logprobs: null,
+        logprobs,
         finish_reason: end.finishReason,
       },
     ],
@@ -44,7 +55,7 @@ export function chatCompletion(identity: CompletionIdentity, text: string, end: 
   };
 }
 
-type ChunkChoice = { index: 0; delta: { role?: 'assistant'; content?: string }; logprobs: null; finish_reason: OpenAiFinishReason | null };
+type ChunkChoice = { index: 0; delta: { role?: 'assistant'; content?: string }; logprobs: ChoiceLogprobs; finish_reason: OpenAiFinishReason | null };
 
 /** One `chat.completion.chunk`; with include_usage every chunk carries `usage: null` but the last. */
 export function chatChunk(identity: CompletionIdentity, choices: ChunkChoice[], includeUsage: boolean, usage: Usage | null = null) {
@@ -60,7 +71,7 @@ export function chatChunk(identity: CompletionIdentity, choices: ChunkChoice[], 
 }
 
 export const roleChoice = (): ChunkChoice => ({ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null });
-export const contentChoice = (content: string): ChunkChoice => ({ index: 0, delta: { content }, logprobs: null, finish_reason: null });
+export const contentChoice = (content: string, logprobs: ChoiceLogprobs = null): ChunkChoice => ({ index: 0, delta: { content }, logprobs, finish_reason: null });
 export const finishChoice = (reason: OpenAiFinishReason): ChunkChoice => ({ index: 0, delta: {}, logprobs: null, finish_reason: reason });
 
 /** One server-sent event carrying JSON (or the `[DONE]` marker). */

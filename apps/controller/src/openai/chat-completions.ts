@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { MgmError, type EndFrame, type JobMeta, type RedisKeys } from '@mgm/protocol';
+import { MgmError, type EndFrame, type JobMeta, type RedisKeys, type TokenLogprob } from '@mgm/protocol';
 import type { FrameRelay } from '../frame-relay.ts';
 import { parseJson } from '../http-json.ts';
 import type { JobDispatcher } from '../job-dispatcher.ts';
@@ -11,6 +11,7 @@ import type { WorkerRegistry } from '../worker-registry.ts';
 import {
   chatChunk,
   chatCompletion,
+  choiceLogprobs,
   contentChoice,
   finishChoice,
   roleChoice,
@@ -90,7 +91,7 @@ export async function handleChatCompletions(
   try {
     const outcome = request.stream
       ? await streamAnswer(res, frames, identity, request, beforeLastBytes)
-      : await wholeAnswer(res, frames, identity, beforeLastBytes);
+      : await wholeAnswer(res, frames, identity, request.params.logprobs !== undefined, beforeLastBytes);
     return cancelled ? { model: request.model, status: 499, usage: outcome.usage } : outcome;
   } finally {
     deps.relay.unsubscribe(subscription);
@@ -98,14 +99,25 @@ export async function handleChatCompletions(
   }
 }
 
-async function wholeAnswer(res: ServerResponse, frames: FrameQueue, identity: CompletionIdentity, beforeLastBytes: BeforeLastBytes): Promise<ChatOutcome> {
+async function wholeAnswer(
+  res: ServerResponse,
+  frames: FrameQueue,
+  identity: CompletionIdentity,
+  wantLogprobs: boolean,
+  beforeLastBytes: BeforeLastBytes,
+): Promise<ChatOutcome> {
   let text = '';
+  let logprobs: TokenLogprob[] | null = wantLogprobs ? [] : null;
   for await (const frame of frames) {
-    if (frame.type === 'start') text = '';
-    else if (frame.type === 'delta') text += frame.text;
-    else if (frame.type === 'error') throw fromCode(frame.code, frame.message);
+    if (frame.type === 'start') {
+      text = '';
+      logprobs = wantLogprobs ? [] : null;
+    } else if (frame.type === 'delta') {
+      text += frame.text;
+      if (logprobs && frame.logprobs) logprobs.push(...frame.logprobs);
+    } else if (frame.type === 'error') throw fromCode(frame.code, frame.message);
     else {
-      const body = JSON.stringify(chatCompletion(identity, text, frame));
+      const body = JSON.stringify(chatCompletion(identity, text, frame, choiceLogprobs(logprobs)));
       await beforeLastBytes(usageOf(frame));
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
       res.end(body);
@@ -157,7 +169,8 @@ async function streamAnswer(
     }
     open();
     if (frame.type === 'delta') {
-      res.write(sseData(chatChunk(identity, [contentChoice(frame.text)], includeUsage)));
+      const logprobs = request.params.logprobs !== undefined ? choiceLogprobs(frame.logprobs ?? []) : null;
+      res.write(sseData(chatChunk(identity, [contentChoice(frame.text, logprobs)], includeUsage)));
       sentText = true;
       continue;
     }

@@ -23,6 +23,9 @@ describe('parseChatRequest', () => {
     expect(mapped.params).toMatchObject({ temperature: 0, topP: 1, maxNewTokens: 7, stop: ['END'], seed: 3 });
     expect(mapped).toMatchObject({ stream: true, includeUsage: true, user: 'u1' });
     expect(parseChatRequest({ ...base, temperature: null, stop: null }).params.temperature).toBe(0.2);
+    expect(parseChatRequest({ ...base, logprobs: true, top_logprobs: 2 }).params.logprobs).toBe(2);
+    expect(parseChatRequest({ ...base, logprobs: true }).params.logprobs).toBe(0);
+    expect(parseChatRequest({ ...base, logprobs: false }).params.logprobs).toBeUndefined();
   });
 
   it('joins system and developer messages into the system prompt and text parts into the turn', () => {
@@ -43,7 +46,7 @@ describe('parseChatRequest', () => {
 
   it('refuses what it cannot do with 400 and the parameter at fault', () => {
     expect(refusal({ ...base, n: 3 })).toMatchObject({ status: 400, param: 'n' });
-    expect(refusal({ ...base, top_logprobs: 2 })).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'top_logprobs' });
+    expect(refusal({ ...base, top_logprobs: 2 })).toMatchObject({ status: 400, param: 'top_logprobs' });
     expect(refusal({ ...base, stop: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({ status: 400, param: 'stop' });
     expect(refusal({ ...base, seed: -1 })).toMatchObject({ status: 400, param: 'seed' });
     expect(refusal({ ...base, max_tokens: 0 })).toMatchObject({ status: 400, param: 'max_tokens' });

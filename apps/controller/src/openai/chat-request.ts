@@ -10,7 +10,7 @@ import {
   type ImageMode,
   type SamplingParams,
 } from '@mgm/protocol';
-import { invalidRequest, OpenAiError } from './openai-error.ts';
+import { invalidRequest } from './openai-error.ts';
 
 const textPartSchema = z.object({ type: z.literal('text'), text: z.string() });
 const imagePartSchema = z.object({
@@ -101,15 +101,7 @@ export function parseChatRequest(body: unknown): ChatJobRequest {
   }
   const req = parsed.data;
   if (req.n !== undefined && req.n !== null && req.n !== 1) throw invalidRequest('n must be 1: this API answers one choice per request', 'n');
-  if (req.logprobs === true || (req.top_logprobs ?? 0) > 0) {
-    throw new OpenAiError(
-      400,
-      'invalid_request_error',
-      'unsupported_parameter',
-      'logprobs are not supported yet: the workers do not send token log-probabilities (send logprobs: false or leave it out)',
-      req.logprobs === true ? 'logprobs' : 'top_logprobs',
-    );
-  }
+  if (req.top_logprobs != null && req.logprobs !== true) throw invalidRequest('top_logprobs needs logprobs: true', 'top_logprobs');
 
   const systemParts: string[] = [];
   const turns: ChatMessage[] = [];
@@ -160,6 +152,7 @@ export function parseChatRequest(body: unknown): ChatJobRequest {
       maxNewTokens: req.max_completion_tokens ?? req.max_tokens,
       seed: req.seed,
       stop: stop && stop.length > 0 ? stop : undefined,
+      logprobs: req.logprobs === true ? (req.top_logprobs ?? 0) : undefined,
     }),
   );
   return {
