@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ApiKeyLimits } from './api-key-schemas.ts';
+import type { ApiKeyLimits } from '@mgm/protocol';
 import type { ApiKeyRedisKeys } from './api-key-store.ts';
 
 const WINDOW_MS = 60_000;

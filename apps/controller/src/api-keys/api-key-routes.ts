@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { MgmError, describeZodError, httpStatusByCode, toApiError } from '@mgm/protocol';
+import { MgmError, apiKeyIdSchema, createApiKeySchema, describeZodError, httpStatusByCode, toApiError } from '@mgm/protocol';
 import { disabledError, type AdminAuth } from '../admin/admin-auth.ts';
 import { sameOrigin } from '../admin/admin-routes.ts';
 import { parseJson, sendJson } from '../http-json.ts';
 import { readBody } from '../read-body.ts';
-import { apiKeyIdSchema, createApiKeySchema } from './api-key-schemas.ts';
 import type { ApiKeyStore } from './api-key-store.ts';
 
 const REVOKE_PATH = /^\/api\/admin\/api-keys\/([^/]+)\/revoke$/;

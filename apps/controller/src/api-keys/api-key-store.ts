@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { apiKeyLimitsSchema, type ApiKeyLimits, type ApiKeyView, type CreateApiKeyInput, type CreatedApiKey, createApiKeySchema } from './api-key-schemas.ts';
+import { apiKeyLimitsSchema, createApiKeySchema, type ApiKeyLimits, type ApiKeyView, type CreateApiKeyInput, type CreatedApiKey } from '@mgm/protocol';
 
 export const API_KEY_PREFIX = 'sk-mgm-';
 

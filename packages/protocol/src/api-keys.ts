@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Per-key limits; 0 (or absent) means no limit. */
+/** Per-key limits of the OpenAI API; 0 (or absent) means no limit. */
 export const apiKeyLimitsSchema = z.object({
   requestsPerMinute: z.number().int().min(0).max(1_000_000).default(0),
   tokensPerMinute: z.number().int().min(0).max(1_000_000_000).default(0),
@@ -18,17 +18,22 @@ export type CreateApiKeyInput = z.input<typeof createApiKeySchema>;
 export const apiKeyIdSchema = z.string().regex(/^key_[0-9a-f]{12}$/, 'not an API key id');
 
 /** What the admin API lists about a key (never the key, never its hash). */
-export interface ApiKeyView {
-  id: string;
-  name: string;
+export const apiKeyViewSchema = z.object({
+  id: apiKeyIdSchema,
+  name: z.string(),
   /** The first characters of the key, to recognise it ("sk-mgm-AbCd…"). */
-  preview: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-  limits: ApiKeyLimits;
-  usage: { requests: number; promptTokens: number; completionTokens: number };
-}
+  preview: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+  limits: apiKeyLimitsSchema,
+  usage: z.object({ requests: z.number(), promptTokens: z.number(), completionTokens: z.number() }),
+});
+export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
 
 /** The answer of a key creation: the only time the key itself is shown. */
-export type CreatedApiKey = ApiKeyView & { key: string };
+export const createdApiKeySchema = apiKeyViewSchema.extend({ key: z.string() });
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+
+export const apiKeyListResponseSchema = z.object({ keys: z.array(apiKeyViewSchema) });
+export type ApiKeyListResponse = z.infer<typeof apiKeyListResponseSchema>;
