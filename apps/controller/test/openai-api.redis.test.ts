@@ -265,6 +265,17 @@ describe('OpenAI API over the fake worker', () => {
     await expect(client(key).chat.completions.create(ask('x', { model: 'nope' }) as OpenAI.ChatCompletionCreateParamsNonStreaming)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it('lets browsers call it from any origin (CORS preflight with the SDK headers)', async () => {
+    const preflight = await fetch(`${ctl.url}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://chat.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-stainless-os, x-evil' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-stainless-os');
+    expect((await post(key, ask('x'))).headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('answers 503 while every worker of the model is paused', async () => {
     await worker.worker.pause();
     try {

@@ -52,12 +52,14 @@ interface Client {
   limits: ApiKeyLimits | null;
 }
 
+// Keys travel in a header, never in cookies: any origin may call the API from a browser.
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, content-type, openai-organization, openai-project, x-stainless-*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-max-age': '600',
 };
+/** What a preflight may ask for (the SDKs add their x-stainless-* headers); "*" alone would not cover Authorization. */
+const ALLOWED_HEADER = /^(authorization|content-type|accept|openai-[a-z-]+|x-stainless-[a-z-]+)$/;
 
 /** The OpenAI-compatible API (`/v1/models`, `/v1/chat/completions`) and its keys. */
 export function createOpenAiApi(options: OpenAiApiOptions, deps: OpenAiApiDeps): OpenAiApi {
@@ -150,6 +152,11 @@ export function createOpenAiApi(options: OpenAiApiOptions, deps: OpenAiApiDeps):
     const method = req.method ?? 'GET';
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     if (method === 'OPTIONS') {
+      const asked = String(req.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => ALLOWED_HEADER.test(h));
+      res.setHeader('access-control-allow-headers', ['authorization', 'content-type', ...asked].filter((h, i, all) => all.indexOf(h) === i).join(', '));
       res.writeHead(204).end();
       return;
     }
