@@ -1,9 +1,12 @@
 /**
  * `npm run bench:serve`: the same question through the whole stack (socket.io client ->
  * controller -> Redis/BullMQ -> worker process -> Redis Stream -> controller -> client) and
- * through the engine alone in this process, alternating runs, greedy decoding.
+ * through the engine alone in this process, and through the OpenAI-compatible API of the same
+ * stack (the official `openai` SDK, streaming, the uploaded image as `mgm-image:<id>`), rotating
+ * the order of the three every run, greedy decoding.
  * Reports the median time to first token and decode tokens/s of each, the tokens/s ratio
- * (target >= 0.95) and the TTFT the stack adds (target <= 5 ms median on loopback).
+ * (target >= 0.95) and the TTFT the stack adds (target <= 5 ms median on loopback), for the
+ * socket.io path and the OpenAI path.
  *
  * Options: --model <checkpoint dir> (default models/mgm-tiny, else the engine's micro fixture),
  * --runs N (30), --max-new-tokens N (64), --image <file> (default the first test-set image),
@@ -14,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import OpenAI from 'openai';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { loadModel } from '@mgm/engine';
 import type { ClientFrame, ClientToServerEvents, GenerateAck, ServerToClientEvents } from '@mgm/protocol';
@@ -100,6 +104,31 @@ try {
     return sample(started, first, performance.now(), result.tokens.generated);
   };
 
+  // The demo's controller is in open mode: no key needed.
+  const openai = new OpenAI({ baseURL: `${stack.controllerUrl}/v1`, apiKey: 'open', maxRetries: 0 });
+  const openAiContent = imageId
+    ? [{ type: 'text' as const, text: question }, { type: 'image_url' as const, image_url: { url: `mgm-image:${imageId}` } }]
+    : question;
+  const viaOpenAi = async (): Promise<Sample> => {
+    const started = performance.now();
+    let first = 0;
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    const stream = await openai.chat.completions.create({
+      model: model.info.name,
+      messages: [{ role: 'user', content: openAiContent }],
+      temperature: 0,
+      max_tokens: maxNewTokens,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const chunk of stream) {
+      if (first === 0 && chunk.choices[0]?.delta.content) first = performance.now();
+      if (chunk.usage) usage = chunk.usage;
+    }
+    if (!usage) throw new Error('the OpenAI stream ended without its usage chunk');
+    return sample(started, first, performance.now(), usage.completion_tokens);
+  };
+
   const viaStack = async (): Promise<Sample> => {
     const frames: ClientFrame[] = [];
     let first = 0;
@@ -128,17 +157,21 @@ try {
   for (let i = 0; i < 3; i += 1) {
     await viaEngine();
     await viaStack();
+    await viaOpenAi();
   }
   const engine: Sample[] = [];
   const served: Sample[] = [];
+  const viaApi: Sample[] = [];
+  const ways: Array<[() => Promise<Sample>, Sample[]]> = [
+    [viaEngine, engine],
+    [viaStack, served],
+    [viaOpenAi, viaApi],
+  ];
   for (let i = 0; i < runs; i += 1) {
-    // Alternate which goes first so that drift (thermal, other load) hits both alike.
-    if (i % 2 === 0) {
-      engine.push(await viaEngine());
-      served.push(await viaStack());
-    } else {
-      served.push(await viaStack());
-      engine.push(await viaEngine());
+    // Rotate which goes first so that drift (thermal, other load) hits all three alike.
+    for (let k = 0; k < ways.length; k += 1) {
+      const [run, into] = ways[(i + k) % ways.length]!;
+      into.push(await run());
     }
   }
   const report = {
@@ -156,11 +189,19 @@ try {
       workerEngineTtftMsMedian: median(served.map((s) => s.workerTtftMs ?? 0)),
       workerEngineTokensPerSecondMedian: median(served.map((s) => s.workerTokensPerSecond ?? 0)),
     },
+    openai: {
+      ttftMsMedian: median(viaApi.map((s) => s.ttftMs)),
+      tokensPerSecondMedian: median(viaApi.map((s) => s.tokensPerSecond)),
+      tokensPerSecondRatio: 0,
+      addedTtftMsMedian: 0,
+    },
     tokensPerSecondRatio: 0,
     addedTtftMsMedian: 0,
   };
   report.tokensPerSecondRatio = round(report.stack.tokensPerSecondMedian / report.engine.tokensPerSecondMedian, 3);
   report.addedTtftMsMedian = round(median(served.map((s, i) => s.ttftMs - engine[i]!.ttftMs)), 2);
+  report.openai.tokensPerSecondRatio = round(report.openai.tokensPerSecondMedian / report.engine.tokensPerSecondMedian, 3);
+  report.openai.addedTtftMsMedian = round(median(viaApi.map((s, i) => s.ttftMs - engine[i]!.ttftMs)), 2);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
@@ -169,8 +210,9 @@ try {
     log(`whole stack  : TTFT ${report.stack.ttftMsMedian} ms · ${report.stack.tokensPerSecondMedian} tokens/s`);
     log(`  of which: queue ${report.stack.queueMsMedian} ms, engine TTFT inside the worker ${report.stack.workerEngineTtftMsMedian} ms`);
     log(`  the worker's engine itself measured ${report.stack.workerEngineTokensPerSecondMedian} tokens/s`);
-    log(`tokens/s ratio (stack / engine): ${report.tokensPerSecondRatio}  (target >= 0.95)`);
-    log(`added TTFT, median of paired runs: ${report.addedTtftMsMedian} ms  (target <= 5 ms)`);
+    log(`OpenAI API   : TTFT ${report.openai.ttftMsMedian} ms · ${report.openai.tokensPerSecondMedian} tokens/s (openai SDK, SSE)`);
+    log(`tokens/s ratio (stack / engine): ${report.tokensPerSecondRatio}  (target >= 0.95); OpenAI API / engine: ${report.openai.tokensPerSecondRatio}`);
+    log(`added TTFT, median of paired runs: ${report.addedTtftMsMedian} ms  (target <= 5 ms); OpenAI API: ${report.openai.addedTtftMsMedian} ms`);
   }
 } finally {
   socket.disconnect();

@@ -13,6 +13,7 @@ import { createHttpApi } from './http-api.ts';
 import { ImageStore, type NormalizeUpload } from './image-store.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { JobWatchdog } from './job-watchdog.ts';
+import { createOpenAiApi, type OpenAiApi, type OpenAiApiOptions } from './openai/openai-api.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   arenaWeights?: ArenaWeights;
   /** Admin dashboard, admin API, /metrics (absent: admin disabled). */
   admin?: AdminOptions;
+  /** The OpenAI-compatible API (absent: keys required, no image fetching). */
+  openai?: OpenAiApiOptions;
 }
 
 export interface Controller {
@@ -41,6 +44,7 @@ export interface Controller {
   readonly registry: WorkerRegistry;
   readonly dispatcher: JobDispatcher;
   readonly admin: AdminSetup;
+  readonly openai: OpenAiApi;
   /** Listens; answers the bound port (port 0 picks a free one). */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -69,15 +73,28 @@ export async function createController(options: ControllerOptions): Promise<Cont
     weights: options.arenaWeights ?? {},
   });
   const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
+  const images = new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds);
+  const openai = createOpenAiApi(options.openai ?? { openAccess: false, fetchImages: false }, {
+    redis,
+    keys,
+    registry,
+    dispatcher,
+    relay,
+    images,
+    adminAuth: admin.auth,
+    metricsRegistry: admin.metrics.registry,
+    logger,
+    maxUploadBytes: options.maxUploadBytes,
+  });
   const http = createServer(
-    admin.withRoutes(arena.withRoutes(createHttpApi({
+    openai.withRoutes(admin.withRoutes(arena.withRoutes(createHttpApi({
       redis,
       registry,
-      images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
+      images,
       feedback: new FeedbackLog(options.dataDir),
       logger,
       maxUploadBytes: options.maxUploadBytes,
-    }))),
+    })))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
@@ -90,6 +107,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     registry,
     dispatcher,
     admin,
+    openai,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
 import type { AdminOptions } from './admin/admin-setup.ts';
 import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
+import type { OpenAiApiOptions } from './openai/openai-api.ts';
+import { parseOpenAiEnv } from './openai/openai-env.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -27,7 +29,7 @@ const envSchema = z.object({
   adminSampleIntervalMs: intFrom(500).default(5000),
   adminDeadRetentionMs: intFrom(0).default(30_000),
 });
-export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions };
+export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions; openai: OpenAiApiOptions };
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
@@ -36,7 +38,8 @@ export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: Arena
  * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
  * unlisted models weigh 1, 0 keeps a model out), ADMIN_TOKEN (admin dashboard, admin API and /metrics;
  * required when NODE_ENV=production, else admin stays disabled without it), ADMIN_SESSION_TTL_S (43200),
- * ADMIN_PUSH_INTERVAL_MS (1000), ADMIN_SAMPLE_INTERVAL_MS (5000), ADMIN_DEAD_RETENTION_MS (30000).
+ * ADMIN_PUSH_INTERVAL_MS (1000), ADMIN_SAMPLE_INTERVAL_MS (5000), ADMIN_DEAD_RETENTION_MS (30000); the OpenAI
+ * API's API_OPEN_ACCESS and API_IMAGE_FETCH (openai/openai-env.ts).
  */
 export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig {
   const parsed = envSchema.safeParse({
@@ -73,5 +76,6 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     sampleIntervalMs: config.adminSampleIntervalMs,
     deadRetentionMs: config.adminDeadRetentionMs,
   };
-  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin };
+  const openai = parseOpenAiEnv(env, config.production);
+  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, openai };
 }

@@ -38,8 +38,10 @@ export class FrameWriter {
   /** Queues a frame without waiting; a delta joins a delta still waiting to be sent. */
   push(frame: UnsequencedFrame): void {
     const last = this.queue.at(-1);
-    if (frame.type === 'delta' && last?.type === 'delta') last.text += frame.text;
-    else this.queue.push(frame.type === 'delta' ? { ...frame } : frame);
+    if (frame.type === 'delta' && last?.type === 'delta') {
+      last.text += frame.text;
+      if (frame.logprobs) last.logprobs = [...(last.logprobs ?? []), ...frame.logprobs];
+    } else this.queue.push(frame.type === 'delta' ? { ...frame, ...(frame.logprobs ? { logprobs: [...frame.logprobs] } : {}) } : frame);
     this.pump();
   }
 

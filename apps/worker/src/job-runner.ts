@@ -14,6 +14,7 @@ import {
   type JobPayload,
   type JobResult,
   type RedisKeys,
+  type TokenLogprob,
 } from '@mgm/protocol';
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
@@ -95,8 +96,20 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       ocrText = payload.params.useOcr ? await ocrTextFor(deps.extras, state.image, logger) : undefined;
       const generateImage = payload.params.generateImage === true;
       const generation = deps.model.generate(
-        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params, ocrText, generateImage },
-        { signal: abort.signal },
+        {
+          messages: payload.messages,
+          image: state.image,
+          imageMode: payload.imageMode,
+          params: payload.params,
+          ocrText,
+          generateImage,
+          ...(payload.system !== undefined ? { system: payload.system } : {}),
+        },
+        {
+          signal: abort.signal,
+          // Log-probabilities ride in the delta frames, merged like the text.
+          ...(payload.params.logprobs !== undefined ? { onLogprobs: (entry: TokenLogprob) => writer.push({ type: 'delta', text: '', logprobs: [entry] }) } : {}),
+        },
       );
       // The result promise may settle with an error before iteration ends; observe it now.
       generation.result.catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { ChatMessage, ImageMode, SamplingParams } from '@mgm/protocol';
+import type { ChatMessage, ImageMode, SamplingParams, TokenLogprob } from '@mgm/protocol';
 
 /**
  * What the worker needs from a loaded checkpoint: the subset of `@mgm/engine`'s MgmModel it
@@ -27,6 +27,8 @@ export interface ServingGenerateInput {
   ocrText?: string | null;
   /** Ask for an image prompt in <h>…</h> (MGM --gen). */
   generateImage?: boolean;
+  /** Replaces the chat template's system prompt; absent: the template's own. */
+  system?: string;
 }
 
 export interface ServingGenerateResult {
@@ -42,6 +44,7 @@ export type ServingGeneration = AsyncIterable<string> & { result: Promise<Servin
 
 export interface ServingModel {
   readonly info: ServingModelInfo;
-  generate(input: ServingGenerateInput, options: { signal: AbortSignal }): ServingGeneration;
+  /** `onLogprobs` (with params.logprobs): each shown token's log-probability, before its text is streamed. */
+  generate(input: ServingGenerateInput, options: { signal: AbortSignal; onLogprobs?: (entry: TokenLogprob) => void }): ServingGeneration;
   close(): Promise<void>;
 }

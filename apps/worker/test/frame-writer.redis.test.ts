@@ -42,6 +42,22 @@ describe('FrameWriter', () => {
     expect(await redis.ttl(keys.jobStream('j1'))).toBeGreaterThan(0);
   });
 
+  it('merges the log-probabilities of merged deltas, in order, without touching the frames pushed', async () => {
+    const w = writer('jl');
+    const entry = (token: string) => ({ token, logprob: -0.5, bytes: Array.from(Buffer.from(token)), top: [] });
+    const pushed = Array.from({ length: 50 }, (_, i) => ({ type: 'delta' as const, text: '', logprobs: [entry(`t${i}`)] }));
+    for (const [i, frame] of pushed.entries()) {
+      w.push(frame);
+      w.push({ type: 'delta', text: `t${i}` });
+    }
+    await w.flush();
+    const deltas = (await frames('jl')).flatMap((f) => (f.type === 'delta' ? [f] : []));
+    expect(deltas.length).toBeLessThan(100);
+    expect(deltas.flatMap((f) => f.logprobs ?? []).map((e) => e.token)).toEqual(pushed.map((_, i) => `t${i}`));
+    expect(deltas.map((f) => f.text).join('')).toBe(pushed.map((_, i) => `t${i}`).join(''));
+    expect(pushed.every((f) => f.logprobs.length === 1)).toBe(true);
+  });
+
   it('reports the cancel flag with the next append, and refuses to write after a terminal frame', async () => {
     let cancelled = 0;
     const w = writer('j2', () => {

@@ -4,6 +4,7 @@ import {
   type ImageMode,
   MgmError,
   type SamplingParams,
+  type TokenLogprob,
   conversationSchema,
   imageModeSchema,
   samplingParamsSchema,
@@ -57,10 +58,14 @@ export interface GenerateRequest {
   ocrText?: string | null;
   /** Ask for an image prompt in <h>…</h> (MGM --gen): " <GEN>" ends the last user message. */
   generateImage?: boolean;
+  /** Replaces the chat template's system prompt (OpenAI `system` messages); null/absent: the template's own. */
+  system?: string | null;
 }
 
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /** With params.logprobs: each shown token's log-probability (and alternatives), before its text is streamed. */
+  onLogprobs?: (entry: TokenLogprob) => void;
 }
 
 /** One loaded checkpoint: its sessions, tokenizer and template. Safe to generate concurrently. */
@@ -98,7 +103,8 @@ export class MgmModel {
         imageMode: imageMode?.data,
         params: params.data,
         signal,
-        extras: { ocrText: req.ocrText ?? null, generateImage: req.generateImage ?? false },
+        extras: { ocrText: req.ocrText ?? null, generateImage: req.generateImage ?? false, system: req.system ?? null },
+        ...(opts.onLogprobs ? { onLogprobs: opts.onLogprobs } : {}),
       },
       stream,
     );
@@ -106,12 +112,13 @@ export class MgmModel {
   }
 
   /** The exact text prompt `generate` would tokenise for this request (before image tokens). */
-  renderPrompt(req: Pick<GenerateRequest, 'messages' | 'image' | 'ocrText' | 'generateImage'>): string {
+  renderPrompt(req: Pick<GenerateRequest, 'messages' | 'image' | 'ocrText' | 'generateImage' | 'system'>): string {
     const messages = conversationSchema.safeParse(req.messages);
     if (!messages.success) throw badRequest('messages', messages.error.issues);
     return renderGenerationPrompt(this.info.template, messages.data, (req.image ?? null) !== null, {
       ocrText: req.ocrText ?? null,
       generateImage: req.generateImage ?? false,
+      system: req.system ?? null,
     });
   }
 

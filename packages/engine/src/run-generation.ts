@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type ImageMode, MgmError, type SamplingParams } from '@mgm/protocol';
+import { type ImageMode, MgmError, type SamplingParams, type TokenLogprob } from '@mgm/protocol';
 import type { Logger } from 'pino';
 import { decodeLoop } from './generation/decode-loop.ts';
 import { DecoderRunner } from './generation/decoder-runner.ts';
@@ -7,6 +7,7 @@ import type { GenerationResult, GenerationStream } from './generation/generation
 import { IncrementalDetokenizer } from './generation/incremental-detokenizer.ts';
 import { StopStringFilter } from './generation/stop-string-filter.ts';
 import { StoppingCriteria } from './generation/stopping-criteria.ts';
+import type { ChosenLogprob } from './generation/token-logprobs.ts';
 import { TokenSelector } from './generation/token-selector.ts';
 import { type ImageInput, type PreprocessedImage, assertImageTensors, encodeImage, isPreprocessedImage } from './image-input.ts';
 import type { Manifest } from './manifest.ts';
@@ -33,6 +34,8 @@ export interface GenerationJob {
   params: SamplingParams;
   signal: AbortSignal;
   extras?: PromptExtras;
+  /** With params.logprobs: receives each shown token's log-probability, before its text is pushed. */
+  onLogprobs?: (entry: TokenLogprob) => void;
 }
 
 const now = (): number => performance.now();
@@ -101,10 +104,13 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       selector,
       stopping,
       detokenizer: new IncrementalDetokenizer(ctx.tokenizer),
-      stopStrings: new StopStringFilter(ctx.stopStrings),
+      stopStrings: new StopStringFilter(job.params.stop?.length ? [...ctx.stopStrings, ...job.params.stop] : ctx.stopStrings),
       hiddenIds: ctx.hiddenIds,
       stream,
       now,
+      ...(job.params.logprobs !== undefined && job.onLogprobs
+        ? { logprobs: { top: job.params.logprobs, emit: tokenLogprobEmitter(ctx.tokenizer, job.onLogprobs) } }
+        : {}),
     });
     const generated = loop.outputIds.length;
     const first = Number.isNaN(loop.firstTokenAt) ? loop.endAt : loop.firstTokenAt;
@@ -144,4 +150,14 @@ export function splice(text: Float32Array, visual: Float32Array | null, at: numb
   out.set(visual, at * hidden);
   out.set(text.subarray(at * hidden), at * hidden + visual.length);
   return out;
+}
+
+/** Turns ids into token texts and UTF-8 bytes (exact for ByteLevel tokenizers; others: the token decoded alone). */
+function tokenLogprobEmitter(tokenizer: MgmTokenizer, onLogprobs: (entry: TokenLogprob) => void): (entry: ChosenLogprob) => void {
+  const utf8 = new TextDecoder('utf-8');
+  const describe = (id: number, logprob: number) => {
+    const bytes = tokenizer.tokenBytes ? tokenizer.tokenBytes(id) : new TextEncoder().encode(tokenizer.decode([id]));
+    return { token: utf8.decode(bytes), logprob, bytes: Array.from(bytes) };
+  };
+  return (entry) => onLogprobs({ ...describe(entry.id, entry.logprob), top: entry.top.map((t) => describe(t.id, t.logprob)) });
 }

@@ -12,6 +12,9 @@ export const chatMessageSchema = z.object({
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
+/** A system prompt that replaces the chat template's own (OpenAI `system` messages). */
+export const systemPromptSchema = z.string().max(MAX_MESSAGE_CHARS, `the system prompt is at most ${MAX_MESSAGE_CHARS} characters`);
+
 /**
  * A conversation sent for generation: user and assistant turns alternate, starting and ending
  * with the user (the model answers the last user turn).

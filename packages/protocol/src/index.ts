@@ -24,3 +24,4 @@ export * from './public-worker.ts';
 export * from './admin-auth.ts';
 export * from './admin-ack.ts';
 export * from './admin-view.ts';
+export * from './api-keys.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationSchema } from './chat-message.ts';
+import { conversationSchema, systemPromptSchema } from './chat-message.ts';
 import { imageIdSchema, jobIdSchema, modelIdSchema, requestIdSchema } from './ids.ts';
 import { imageModeSchema, samplingParamsSchema } from './sampling-params.ts';
 
@@ -12,6 +12,8 @@ export const jobPayloadSchema = z.object({
   imageId: imageIdSchema.nullable(),
   imageMode: imageModeSchema,
   params: samplingParamsSchema,
+  /** Replaces the chat template's system prompt (OpenAI `system` messages); absent: the template's own. */
+  system: systemPromptSchema.optional(),
   /** Epoch ms when the controller enqueued the job (queue time = start - enqueuedAt). */
   enqueuedAt: z.number().int().nonnegative(),
 });

@@ -24,6 +24,13 @@ export const jobTimingsSchema = z.object({
 });
 export type JobTimings = z.infer<typeof jobTimingsSchema>;
 
+/** One token and its log-probability; `bytes` are its UTF-8 bytes (a token may hold part of a character). */
+export const tokenLogprobBaseSchema = z.object({ token: z.string(), logprob: z.number(), bytes: z.array(z.number().int().min(0).max(255)) });
+/** A generated token's log-probability, with the most likely alternatives at that step (most likely first). */
+export const tokenLogprobSchema = tokenLogprobBaseSchema.extend({ top: z.array(tokenLogprobBaseSchema) });
+export type TokenLogprobBase = z.infer<typeof tokenLogprobBaseSchema>;
+export type TokenLogprob = z.infer<typeof tokenLogprobSchema>;
+
 const frameBase = {
   jobId: jobIdSchema,
   /** 0, 1, 2, ... per job: a client that saw seq n resumes after n. */
@@ -36,7 +43,16 @@ export const startFrameSchema = z.object({
   workerId: workerIdSchema,
   queueMs: z.number().nonnegative(),
 });
-export const deltaFrameSchema = z.object({ ...frameBase, type: z.literal('delta'), text: z.string() });
+export const deltaFrameSchema = z.object({
+  ...frameBase,
+  type: z.literal('delta'),
+  text: z.string(),
+  /**
+   * With params.logprobs: the tokens generated since the previous delta (the final stop token
+   * excepted), in order. A token's entry may come one frame before the text it completes.
+   */
+  logprobs: z.array(tokenLogprobSchema).optional(),
+});
 export const endFrameSchema = z.object({
   ...frameBase,
   type: z.literal('end'),

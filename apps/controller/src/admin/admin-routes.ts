@@ -308,7 +308,7 @@ function isSecure(req: IncomingMessage): boolean {
   return forwarded === 'https' || Boolean((req.socket as TLSSocket).encrypted);
 }
 
-function sameOrigin(req: IncomingMessage): boolean {
+export function sameOrigin(req: IncomingMessage): boolean {
   if (req.headers['sec-fetch-site'] === 'cross-site') return false;
   const origin = req.headers.origin;
   if (origin === undefined) return true;

@@ -36,12 +36,15 @@ async function startFront(controllerUrl: string): Promise<string> {
 }
 
 describe('isControllerPath', () => {
-  it('sends /api and /socket.io to the controller and everything else to Next', () => {
+  it('sends /api, /socket.io and /v1 to the controller and everything else to Next', () => {
     expect(isControllerPath('/api/models')).toBe(true);
     expect(isControllerPath('/api')).toBe(true);
     expect(isControllerPath('/socket.io/?EIO=4&transport=websocket')).toBe(true);
     expect(isControllerPath('/')).toBe(false);
     expect(isControllerPath('/apiary')).toBe(false);
+    expect(isControllerPath('/v1/chat/completions')).toBe(true);
+    expect(isControllerPath('/v1')).toBe(true);
+    expect(isControllerPath('/v1beta')).toBe(false);
     expect(isControllerPath('/_next/static/chunk.js')).toBe(false);
     expect(isControllerPath(undefined)).toBe(false);
   });

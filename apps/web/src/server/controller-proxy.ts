@@ -3,11 +3,11 @@ import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { Logger } from 'pino';
 
-/** Paths that belong to the controller; everything else is the Next.js app. */
+/** Paths that belong to the controller (its API, socket.io, the OpenAI API under /v1); everything else is the Next.js app. */
 export function isControllerPath(url: string | undefined): boolean {
   if (!url) return false;
   const pathname = url.split('?', 1)[0] ?? '';
-  return pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/socket.io/');
+  return pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/socket.io/') || pathname === '/v1' || pathname.startsWith('/v1/');
 }
 
 export interface ControllerProxy {

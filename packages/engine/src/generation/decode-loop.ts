@@ -3,6 +3,7 @@ import type { GenerationStream } from './generation-stream.ts';
 import type { IncrementalDetokenizer } from './incremental-detokenizer.ts';
 import type { StopStringFilter } from './stop-string-filter.ts';
 import type { FinishReason, StoppingCriteria } from './stopping-criteria.ts';
+import { logprobsOf, type ChosenLogprob } from './token-logprobs.ts';
 import type { TokenSelector } from './token-selector.ts';
 
 export interface DecodeLoopParts {
@@ -15,6 +16,8 @@ export interface DecodeLoopParts {
   hiddenIds: ReadonlySet<number>;
   stream: Pick<GenerationStream, 'push'>;
   now: () => number;
+  /** Each shown token's log-probability under the raw logits, with `top` alternatives, emitted before its text. */
+  logprobs?: { top: number; emit: (entry: ChosenLogprob) => void };
 }
 
 export interface DecodeLoopResult {
@@ -53,6 +56,8 @@ export async function decodeLoop(firstLogits: Float32Array, parts: DecodeLoopPar
         finishReason = 'abort';
         break;
       }
+      // The selector processes the row in place: keep the raw row for the log-probabilities.
+      const raw = parts.logprobs ? logits.slice() : null;
       const id = selector.select(logits);
       outputIds.push(id);
       if (outputIds.length === 1) firstTokenAt = now();
@@ -61,6 +66,7 @@ export async function decodeLoop(firstLogits: Float32Array, parts: DecodeLoopPar
         break;
       }
       if (!hiddenIds.has(id)) {
+        if (raw) parts.logprobs!.emit(logprobsOf(raw, id, parts.logprobs!.top));
         const check = stopStrings.push(detokenizer.push(id));
         emit(check.emit);
         if (check.stopped) {

@@ -5,6 +5,11 @@ export type SeparatorStyle = 'TWO' | 'GEMMA' | 'LLAMA_3' | 'LLAMA_2' | 'MPT';
 export interface ConversationTemplate {
   name: string;
   system: string;
+  /**
+   * Where a replacement system prompt goes ("{system}" is its text), so the template's markup
+   * stays; null: the template has no system turn, and a replacement opens the first user turn.
+   */
+  systemSlot: string | null;
   roles: readonly [user: string, assistant: string];
   style: SeparatorStyle;
   sep: string;
@@ -27,6 +32,7 @@ export const CONVERSATION_TEMPLATES: Readonly<Record<string, ConversationTemplat
   vicuna_v1: {
     name: 'vicuna_v1',
     system: VICUNA_SYSTEM,
+    systemSlot: '{system}',
     roles: ['USER', 'ASSISTANT'],
     style: 'TWO',
     sep: ' ',
@@ -36,6 +42,7 @@ export const CONVERSATION_TEMPLATES: Readonly<Record<string, ConversationTemplat
   gemma: {
     name: 'gemma',
     system: '',
+    systemSlot: null,
     roles: ['user', 'model'],
     style: 'GEMMA',
     sep: '',
@@ -45,6 +52,7 @@ export const CONVERSATION_TEMPLATES: Readonly<Record<string, ConversationTemplat
   llama_3: {
     name: 'llama_3',
     system: LLAMA_3_SYSTEM,
+    systemSlot: '<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n{system}',
     // The assistant role is the "system" header, exactly as MGM's conv_llama_3 has it (MGM-8B was
     // trained on that prompt).
     roles: ['<|start_header_id|>user<|end_header_id|>\n\n', '<|start_header_id|>system<|end_header_id|>\n\n'],
@@ -56,6 +64,8 @@ export const CONVERSATION_TEMPLATES: Readonly<Record<string, ConversationTemplat
   mistral_instruct: {
     name: 'mistral_instruct',
     system: '',
+    // LLAMA_2 style wraps a non-empty system prompt in <<SYS>> inside the first [INST].
+    systemSlot: '{system}',
     roles: ['USER', 'ASSISTANT'],
     style: 'LLAMA_2',
     sep: '<s>',
@@ -65,6 +75,7 @@ export const CONVERSATION_TEMPLATES: Readonly<Record<string, ConversationTemplat
   chatml_direct: {
     name: 'chatml_direct',
     system: '<|im_start|>system\nAnswer the questions.',
+    systemSlot: '<|im_start|>system\n{system}',
     roles: ['<|im_start|>user\n', '<|im_start|>assistant\n'],
     style: 'MPT',
     sep: '<|im_end|>',

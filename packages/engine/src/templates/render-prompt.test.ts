@@ -163,3 +163,22 @@ describe('OCR text and the <GEN> marker (MGM --ocr / --gen)', () => {
     );
   });
 });
+
+describe('a replacement system prompt (OpenAI system messages)', () => {
+  const system = { system: 'Answer in one word.' };
+  const goldenSystem: Record<string, string> = {
+    vicuna_v1: 'Answer in one word. USER: <image>\nWhat is this? ASSISTANT:',
+    // No system turn: the instructions open the first user turn, after the image.
+    gemma: '<start_of_turn>user\n<image>\nAnswer in one word.\n\nWhat is this?<end_of_turn>\n<start_of_turn>model\n',
+    llama_3: `<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nAnswer in one word.<|eot_id|>${L3_USER}<image>\nWhat is this?<|eot_id|>${L3_ASSISTANT}`,
+    mistral_instruct: '[INST] <<SYS>>\nAnswer in one word.\n<</SYS>>\n\n<image>\nWhat is this? [/INST]',
+    chatml_direct: '<|im_start|>system\nAnswer in one word.<|im_end|><|im_start|>user\n<image>\nWhat is this?<|im_end|><|im_start|>assistant\n',
+  };
+  it.each(Object.keys(goldenSystem))('%s puts it where the template keeps its system prompt', (name) => {
+    expect(renderGenerationPrompt(name, single, true, system)).toBe(goldenSystem[name]);
+  });
+  it('keeps the template prompt when none is given, and takes "$&" literally', () => {
+    expect(renderGenerationPrompt('vicuna_v1', single, true, { system: null })).toBe(golden.vicuna_v1?.single);
+    expect(renderGenerationPrompt('chatml_direct', single, false, { system: 'a $& b' })).toContain('<|im_start|>system\na $& b<|im_end|>');
+  });
+});

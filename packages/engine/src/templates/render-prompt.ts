@@ -14,6 +14,8 @@ export interface PromptExtras {
   ocrText?: string | null;
   /** Ask for an image prompt: " <GEN>" ends the user's text, as the MGM CLI appends it. */
   generateImage?: boolean;
+  /** Replaces the template's system prompt (null/absent: the template's own). */
+  system?: string | null;
 }
 
 export const GEN_MARKER = '<GEN>';
@@ -51,8 +53,13 @@ export function renderConversation(
   messages: readonly { role: 'user' | 'assistant'; content: string | null }[],
   hasImage: boolean,
   lastUserSuffix = '',
+  systemOverride: string | null = null,
 ): string {
   const msgs = messages.map((m) => ({ role: m.role === 'user' ? template.roles[0] : template.roles[1], text: m.content }));
+  if (systemOverride !== null && template.systemSlot === null && msgs[0] && msgs[0].text !== null) {
+    // No system turn in this template (gemma): the instructions open the first user turn.
+    msgs[0] = { ...msgs[0], text: `${systemOverride}\n\n${msgs[0].text}` };
+  }
   if (hasImage && msgs[0] && msgs[0].text !== null) {
     msgs[0] = { ...msgs[0], text: `${IMAGE_PLACEHOLDER}\n${pyStrip(msgs[0].text.replaceAll(IMAGE_PLACEHOLDER, ''))}` };
   }
@@ -62,7 +69,9 @@ export function renderConversation(
     const m = msgs[last];
     if (m && m.text !== null) msgs[last] = { ...m, text: m.text + lastUserSuffix };
   }
-  const { system, sep } = template;
+  const { sep } = template;
+  const system =
+    systemOverride === null ? template.system : template.systemSlot === null ? '' : template.systemSlot.replace('{system}', () => systemOverride);
   const sep2 = template.sep2 ?? '';
   const seps = [sep, sep2];
   let ret = '';
@@ -126,5 +135,5 @@ export function renderGenerationPrompt(
   }
   const ocr = extras.ocrText?.trim();
   const suffix = ocr ? `\nReference OCR Token: ${ocr}\n` : '';
-  return renderConversation(template, [...cleaned, { role: 'assistant', content: null }], hasImage, suffix);
+  return renderConversation(template, [...cleaned, { role: 'assistant', content: null }], hasImage, suffix, extras.system ?? null);
 }

@@ -9,6 +9,7 @@ import { formatClock } from '@/lib/admin/admin-format.ts';
 import { logOut } from '@/lib/admin/admin-http.ts';
 import { useAdminFeed } from '@/lib/admin/use-admin-feed.ts';
 import { ActionResults } from './action-results.tsx';
+import { ApiKeysSection } from './api-keys-section.tsx';
 import type { PendingAction, ShownResult } from './admin-types.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { JobList } from './job-list.tsx';
@@ -155,6 +156,10 @@ export function AdminDashboard() {
 
             <Section title="Last jobs">
               <JobList jobs={snapshot.jobs} models={snapshot.models.map((m) => m.id)} onAction={setPending} />
+            </Section>
+
+            <Section title="API keys" hint="OpenAI-compatible API (/v1): per-key usage and limits; traffic per key and model on /metrics">
+              <ApiKeysSection onAction={setPending} />
             </Section>
           </>
         )}
