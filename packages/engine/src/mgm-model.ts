@@ -57,6 +57,8 @@ export interface GenerateRequest {
   ocrText?: string | null;
   /** Ask for an image prompt in <h>…</h> (MGM --gen): " <GEN>" ends the last user message. */
   generateImage?: boolean;
+  /** Return the image's lens in result.lens: the inputs as the model received them, the mining attention. */
+  explain?: boolean;
 }
 
 export interface GenerateOptions {
@@ -99,6 +101,7 @@ export class MgmModel {
         params: params.data,
         signal,
         extras: { ocrText: req.ocrText ?? null, generateImage: req.generateImage ?? false },
+        explain: req.explain === true,
       },
       stream,
     );

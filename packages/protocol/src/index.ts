@@ -23,3 +23,4 @@ export * from './public-worker.ts';
 export * from './admin-auth.ts';
 export * from './admin-ack.ts';
 export * from './admin-view.ts';
+export * from './image-lens.ts';
