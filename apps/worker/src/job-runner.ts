@@ -17,6 +17,7 @@ import {
 } from '@mgm/protocol';
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
+import { storeLens } from './lens-store.ts';
 import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
 import type { WorkerStats } from './worker-stats.ts';
 
@@ -96,7 +97,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       ocrText = payload.params.useOcr ? await ocrTextFor(deps.extras, state.image, logger) : undefined;
       const generateImage = payload.params.generateImage === true;
       const generation = deps.model.generate(
-        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params, ocrText, generateImage },
+        { messages: payload.messages, image: state.image, imageMode: payload.imageMode, params: payload.params, ocrText, generateImage, explain: payload.explain === true },
         { signal: abort.signal },
       );
       // The result promise may settle with an error before iteration ends; observe it now.
@@ -135,6 +136,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     const finishReason = toFinishReason(result.finishReason);
     const timingsMs = { queue: queueMs, ...pickTimings(result.timingsMs) };
     const image = payload.params.generateImage ? await generatedImageFor(deps.extras, result.text, abort.signal) : undefined;
+    // the lens is stored before the end frame that announces it
+    const lens = result.lens ? await storeLens(deps.redis, deps.keys, { jobId, model: payload.model }, result.lens, deps.streamTtlSeconds).then(() => true) : undefined;
     await writer.flush();
     await writer.append({
       type: 'end',
@@ -145,6 +148,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       text: result.text,
       ...(image ? { image } : {}),
       ...(ocrText !== undefined ? { ocrText } : {}),
+      ...(lens ? { lens } : {}),
     });
     deps.stats.recordDone({ tokensPerSecond: result.tokensPerSecond, ttftMs: result.timingsMs.ttft, generated: result.tokens.generated });
     logger.info({ finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond }, 'job done');

@@ -1,3 +1,4 @@
+import type { ImageLens } from '@mgm/engine';
 import type { ChatMessage, ImageMode, SamplingParams } from '@mgm/protocol';
 
 /**
@@ -27,6 +28,8 @@ export interface ServingGenerateInput {
   ocrText?: string | null;
   /** Ask for an image prompt in <h>…</h> (MGM --gen). */
   generateImage?: boolean;
+  /** Return the image's lens (what the model saw) in the result. */
+  explain?: boolean;
 }
 
 export interface ServingGenerateResult {
@@ -36,6 +39,8 @@ export interface ServingGenerateResult {
   timingsMs: { preprocess: number; vision: number; prefill: number; ttft: number; decode: number; total: number };
   tokensPerSecond: number;
   error?: unknown;
+  /** With explain and an image. */
+  lens?: ImageLens;
 }
 
 export type ServingGeneration = AsyncIterable<string> & { result: Promise<ServingGenerateResult> };
