@@ -49,7 +49,9 @@ export function useChatSession(client: GenerationClient | null, jobs: Readonly<R
       const turn = turns[index];
       if (!client || !model || !turn) return;
       const messages = messagesForTurn(current, index, client.getSnapshot().jobs);
-      const started = await client.generate({ messages, imageId: current.image?.imageId ?? null, models: [model], params, imageMode });
+      const imageId = current.image?.imageId ?? null;
+      // explain: each answer about an image keeps its lens (what the model saw) for the lens view
+      const started = await client.generate({ messages, imageId, models: [model], params, imageMode, explain: imageId !== null });
       const job = started.jobs[0];
       // The conversation may have been cleared while the request was on its way.
       if (!job || !conversationRef.current.turns.some((candidate) => candidate.id === turn.id)) {
