@@ -179,3 +179,32 @@ it('the lens pictures are the preprocessed tensors, and encodePng writes them lo
   expect([decoded.width, decoded.height]).toEqual([3, 2]);
   expect(Array.from(decoded.data)).toEqual(Array.from(picture.rgb));
 });
+
+describe('what the vision run fetches', () => {
+  it('image_features alone without explain; mining_attention too with it, when the graph has it', async () => {
+    const { encodeImage } = await import('../src/image-input.ts');
+    const { encodeImageWithLens } = await import('../src/lens/encode-with-lens.ts');
+    const { loadFixture } = await import('./fixture-checkpoint.ts');
+    const { loadManifest } = await import('../src/manifest.ts');
+    const ort = await import('onnxruntime-node');
+    const { image, dir } = await loadFixture('micro-mgm');
+    const { manifest } = await loadManifest(dir);
+    const s = manifest.image;
+    const fetched: string[][] = [];
+    const session = {
+      outputNames: ['image_features', 'mining_attention'],
+      run: async (_feeds: unknown, names: string[]) => {
+        fetched.push(names);
+        return {
+          image_features: new ort.Tensor('float32', new Float32Array(s.visual_tokens * manifest.llm.hidden_size), [1, s.visual_tokens, manifest.llm.hidden_size]),
+          mining_attention: new ort.Tensor('float32', new Float32Array(s.views * s.tokens_per_view * 4).fill(0.25), [1, s.views, s.tokens_per_view, 4]),
+        };
+      },
+    };
+    await encodeImage(session as never, image, manifest);
+    const { lens } = await encodeImageWithLens(session as never, image, manifest);
+    expect(fetched).toEqual([['image_features'], ['image_features', 'mining_attention']]);
+    expect(lens.window).toBe(2);
+    await expect(encodeImageWithLens({ ...session, run: async () => ({ ...(await session.run(null, [])), mining_attention: new ort.Tensor('float32', new Float32Array(9), [1, 1, 1, 9]) }) } as never, image, manifest)).rejects.toMatchObject({ code: 'GRAPH_MISMATCH' });
+  });
+});
