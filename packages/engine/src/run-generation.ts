@@ -70,7 +70,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
     let features: Float32Array | null = null;
     let preprocessMs = 0;
     let visionMs = 0;
-    let lens: ImageLens | undefined;
+    let lens: (() => ImageLens) | undefined;
     if (job.image !== null) {
       const tp = now();
       const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
@@ -129,7 +129,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       },
       tokensPerSecond: generated > 1 && decodeMs > 0 ? round(((generated - 1) * 1000) / decodeMs) : 0,
       outputIds: loop.outputIds,
-      ...(lens ? { lens } : {}),
+      ...(lens ? { lens: lens() } : {}),
     };
     if (loop.error !== undefined) {
       const e = loop.error;

@@ -204,7 +204,7 @@ describe('what the vision run fetches', () => {
     await encodeImage(session as never, image, manifest);
     const { lens } = await encodeImageWithLens(session as never, image, manifest);
     expect(fetched).toEqual([['image_features'], ['image_features', 'mining_attention']]);
-    expect(lens.window).toBe(2);
+    expect(lens().window).toBe(2);
     await expect(encodeImageWithLens({ ...session, run: async () => ({ ...(await session.run(null, [])), mining_attention: new ort.Tensor('float32', new Float32Array(9), [1, 1, 1, 9]) }) } as never, image, manifest)).rejects.toMatchObject({ code: 'GRAPH_MISMATCH' });
   });
 });

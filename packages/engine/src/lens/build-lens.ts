@@ -49,15 +49,21 @@ export function buildLens(
       missing: `the vision graph of ${manifest.name} was exported without the mining_attention output: re-export it to see where the mining looked`,
     };
   }
+  return { ...base, window: checkAttention(manifest, attention), attention: attention.data };
+}
+
+/** Throws GRAPH_MISMATCH unless mining_attention is [1, views, tokens_per_view, p*p]; returns p. */
+export function checkAttention(manifest: Manifest, attention: { dims: readonly number[] }): number {
+  const s = manifest.image;
   const [b, v, n, m] = attention.dims;
   const window = Math.round(Math.sqrt(m ?? 0));
-  if (attention.dims.length !== 4 || b !== 1 || v !== s.views || n !== s.tokens_per_view || window * window !== m) {
+  if (attention.dims.length !== 4 || b !== 1 || v !== s.views || n !== s.tokens_per_view || window < 1 || window * window !== m) {
     throw new MgmError(
       'GRAPH_MISMATCH',
       `vision graph returned mining_attention [${attention.dims.join(',')}], expected [1,${s.views},${s.tokens_per_view},p*p]`,
     );
   }
-  return { ...base, window, attention: attention.data };
+  return window;
 }
 
 function regionOf(crop: [number, number] | null, grid: number, hrSize: number): LensRegion {
