@@ -10,6 +10,7 @@ import type { ArenaWeights } from './arena/model-draw.ts';
 import { FeedbackLog } from './feedback-log.ts';
 import { FrameRelay } from './frame-relay.ts';
 import { createHttpApi } from './http-api.ts';
+import { withLensRoute } from './lens-route.ts';
 import { ImageStore, type NormalizeUpload } from './image-store.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { JobWatchdog } from './job-watchdog.ts';
@@ -87,14 +88,14 @@ export async function createController(options: ControllerOptions): Promise<Cont
     maxUploadBytes: options.maxUploadBytes,
   });
   const http = createServer(
-    openai.withRoutes(admin.withRoutes(arena.withRoutes(createHttpApi({
+    openai.withRoutes(admin.withRoutes(arena.withRoutes(withLensRoute({ redis, keys, logger }, createHttpApi({
       redis,
       registry,
       images,
       feedback: new FeedbackLog(options.dataDir),
       logger,
       maxUploadBytes: options.maxUploadBytes,
-    })))),
+    }))))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });

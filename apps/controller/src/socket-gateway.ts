@@ -152,7 +152,7 @@ async function handleGenerate(
   const metas: JobMeta[] = request.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt }));
   await Promise.all(
     metas.map((meta) =>
-      deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params }),
+      deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params, explain: request.explain }),
     ),
   );
   return { response: { ok: true, requestId, jobs: metas.map(({ jobId, model }) => ({ jobId, model })) }, metas };

@@ -18,6 +18,7 @@ import {
 } from '@mgm/protocol';
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
+import { storeLens } from './lens-store.ts';
 import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
 import type { WorkerStats } from './worker-stats.ts';
 
@@ -104,6 +105,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
           ocrText,
           generateImage,
           ...(payload.system !== undefined ? { system: payload.system } : {}),
+          explain: payload.explain === true,
         },
         {
           signal: abort.signal,
@@ -148,6 +150,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     const finishReason = toFinishReason(result.finishReason);
     const timingsMs = { queue: queueMs, ...pickTimings(result.timingsMs) };
     const image = payload.params.generateImage ? await generatedImageFor(deps.extras, result.text, abort.signal) : undefined;
+    // the lens is stored before the end frame that announces it
+    const lens = result.lens ? await storeLens(deps.redis, deps.keys, { jobId, model: payload.model }, result.lens, deps.streamTtlSeconds).then(() => true) : undefined;
     await writer.flush();
     await writer.append({
       type: 'end',
@@ -158,6 +162,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       text: result.text,
       ...(image ? { image } : {}),
       ...(ocrText !== undefined ? { ocrText } : {}),
+      ...(lens ? { lens } : {}),
     });
     deps.stats.recordDone({ tokensPerSecond: result.tokensPerSecond, ttftMs: result.timingsMs.ttft, generated: result.tokens.generated });
     logger.info({ finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond }, 'job done');

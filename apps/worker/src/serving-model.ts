@@ -1,3 +1,4 @@
+import type { ImageLens } from '@mgm/engine';
 import type { ChatMessage, ImageMode, SamplingParams, TokenLogprob } from '@mgm/protocol';
 
 /**
@@ -29,6 +30,8 @@ export interface ServingGenerateInput {
   generateImage?: boolean;
   /** Replaces the chat template's system prompt; absent: the template's own. */
   system?: string;
+  /** Return the image's lens (what the model saw) in the result. */
+  explain?: boolean;
 }
 
 export interface ServingGenerateResult {
@@ -38,6 +41,8 @@ export interface ServingGenerateResult {
   timingsMs: { preprocess: number; vision: number; prefill: number; ttft: number; decode: number; total: number };
   tokensPerSecond: number;
   error?: unknown;
+  /** With explain and an image. */
+  lens?: ImageLens;
 }
 
 export type ServingGeneration = AsyncIterable<string> & { result: Promise<ServingGenerateResult> };

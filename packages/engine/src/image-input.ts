@@ -56,17 +56,15 @@ export function assertImageTensors(img: PreprocessedImage, manifest: Manifest): 
   }
 }
 
-/** Runs vision.onnx: [visual_tokens * hidden] LLM-width embeddings. */
-export async function encodeImage(
-  session: Pick<ort.InferenceSession, 'run'>,
-  img: PreprocessedImage,
-  manifest: Manifest,
-): Promise<Float32Array> {
+/** The vision graph's inputs for preprocessed tensors. */
+export function visionFeeds(img: PreprocessedImage): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = { images: new ort.Tensor('float32', img.images, [...img.imagesDims]) };
   if (img.imagesAux && img.imagesAuxDims) feeds.images_aux = new ort.Tensor('float32', img.imagesAux, [...img.imagesAuxDims]);
-  // only the features: an optional output (the lens's mining_attention) is not copied out
-  const out = await session.run(feeds, ['image_features']);
-  const features = out.image_features as ort.Tensor;
+  return feeds;
+}
+
+/** The image_features output checked against the manifest: [visual_tokens * hidden]. */
+export function checkedFeatures(features: ort.Tensor, manifest: Manifest): Float32Array {
   const want = [1, manifest.image.visual_tokens, manifest.llm.hidden_size];
   if (!sameDims(features.dims, want)) {
     throw new MgmError(
@@ -75,4 +73,15 @@ export async function encodeImage(
     );
   }
   return features.data as Float32Array;
+}
+
+/** Runs vision.onnx: [visual_tokens * hidden] LLM-width embeddings. */
+export async function encodeImage(
+  session: Pick<ort.InferenceSession, 'run'>,
+  img: PreprocessedImage,
+  manifest: Manifest,
+): Promise<Float32Array> {
+  // only the features: an optional output (the lens's mining_attention) is not copied out
+  const out = await session.run(visionFeeds(img), ['image_features']);
+  return checkedFeatures(out.image_features as ort.Tensor, manifest);
 }

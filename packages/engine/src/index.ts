@@ -14,3 +14,7 @@ export type { ConversationTemplate } from './templates/conversation-templates.ts
 export { renderConversation, renderGenerationPrompt, getTemplate, GEN_MARKER } from './templates/render-prompt.ts';
 export type { PromptExtras, PromptMessage } from './templates/render-prompt.ts';
 export { tokenizePrompt } from './prompt-tokens.ts';
+export type { ImageLens, LensPicture, LensRegion, LensView } from './lens/image-lens.ts';
+export { lensViewOrder } from './lens/build-lens.ts';
+export { lensToWire } from './lens/lens-wire.ts';
+export { encodePng } from './lens/png-encode.ts';

@@ -60,6 +60,8 @@ export interface GenerateRequest {
   generateImage?: boolean;
   /** Replaces the chat template's system prompt (OpenAI `system` messages); null/absent: the template's own. */
   system?: string | null;
+  /** Return the image's lens in result.lens: the inputs as the model received them, the mining attention. */
+  explain?: boolean;
 }
 
 export interface GenerateOptions {
@@ -105,6 +107,7 @@ export class MgmModel {
         signal,
         extras: { ocrText: req.ocrText ?? null, generateImage: req.generateImage ?? false, system: req.system ?? null },
         ...(opts.onLogprobs ? { onLogprobs: opts.onLogprobs } : {}),
+        explain: req.explain === true,
       },
       stream,
     );

@@ -10,6 +10,8 @@ import { StoppingCriteria } from './generation/stopping-criteria.ts';
 import type { ChosenLogprob } from './generation/token-logprobs.ts';
 import { TokenSelector } from './generation/token-selector.ts';
 import { type ImageInput, type PreprocessedImage, assertImageTensors, encodeImage, isPreprocessedImage } from './image-input.ts';
+import { encodeImageWithLens } from './lens/encode-with-lens.ts';
+import type { ImageLens } from './lens/image-lens.ts';
 import type { Manifest } from './manifest.ts';
 import type { MgmTokenizer } from './mgm-tokenizer.ts';
 import { tokenizePrompt } from './prompt-tokens.ts';
@@ -36,6 +38,8 @@ export interface GenerationJob {
   extras?: PromptExtras;
   /** With params.logprobs: receives each shown token's log-probability, before its text is pushed. */
   onLogprobs?: (entry: TokenLogprob) => void;
+  /** Also fetch the mining attention and return the image's lens (result.lens). */
+  explain?: boolean;
 }
 
 const now = (): number => performance.now();
@@ -69,13 +73,15 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
     let features: Float32Array | null = null;
     let preprocessMs = 0;
     let visionMs = 0;
+    let lens: (() => ImageLens) | undefined;
     if (job.image !== null) {
       const tp = now();
       const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
       assertImageTensors(img, manifest);
       const tv = now();
       preprocessMs = tv - tp;
-      features = await encodeImage(ctx.sessions.vision, img, manifest);
+      if (job.explain) ({ features, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
+      else features = await encodeImage(ctx.sessions.vision, img, manifest);
       visionMs = now() - tv;
     }
     if (job.signal.aborted) {
@@ -129,6 +135,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       },
       tokensPerSecond: generated > 1 && decodeMs > 0 ? round(((generated - 1) * 1000) / decodeMs) : 0,
       outputIds: loop.outputIds,
+      ...(lens ? { lens: lens() } : {}),
     };
     if (loop.error !== undefined) {
       const e = loop.error;

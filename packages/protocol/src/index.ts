@@ -25,3 +25,4 @@ export * from './admin-auth.ts';
 export * from './admin-ack.ts';
 export * from './admin-view.ts';
 export * from './api-keys.ts';
+export * from './image-lens.ts';

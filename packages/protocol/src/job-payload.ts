@@ -16,6 +16,8 @@ export const jobPayloadSchema = z.object({
   system: systemPromptSchema.optional(),
   /** Epoch ms when the controller enqueued the job (queue time = start - enqueuedAt). */
   enqueuedAt: z.number().int().nonnegative(),
+  /** Also store the image's lens for GET /api/lens/:jobId (what the model saw). */
+  explain: z.boolean().optional(),
 });
 export type JobPayload = z.infer<typeof jobPayloadSchema>;
 

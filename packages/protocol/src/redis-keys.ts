@@ -25,6 +25,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     jobMeta: (jobId: string) => `${p}:job:${jobId}:meta`,
     /** String "1" when the job was cancelled: the worker checks it once per token. */
     jobCancel: (jobId: string) => `${p}:job:${jobId}:cancel`,
+    /** String (JSON ImageLensWire) of a job asked with explain, with the stream's expiry. */
+    jobLens: (jobId: string) => `${p}:job:${jobId}:lens`,
     /** Set of the job ids of one request (stop by request id). */
     requestJobs: (requestId: string) => `${p}:request:${requestId}:jobs`,
     /** String (PNG bytes) of a normalised upload, keyed by its sha256, with an expiry. */

@@ -18,6 +18,8 @@ export const generateRequestSchema = z.object({
     .refine((models) => new Set(models).size === models.length, 'a model is listed twice'),
   params: samplingParamsSchema.default(samplingParamsSchema.parse({})),
   imageMode: imageModeSchema.default('default'),
+  /** Ask each model for its lens (what it saw): the end frame then has `lens: true`. */
+  explain: z.boolean().default(false),
 });
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;
 export type GenerateRequestInput = z.input<typeof generateRequestSchema>;

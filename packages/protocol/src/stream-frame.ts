@@ -66,6 +66,8 @@ export const endFrameSchema = z.object({
   image: generatedImageSchema.optional(),
   /** With params.useOcr: the OCR text given to the model (null: OCR found none). */
   ocrText: z.string().nullable().optional(),
+  /** With explain and an image: the job's lens is stored, GET /api/lens/:jobId answers it. */
+  lens: z.boolean().optional(),
 });
 export const errorFrameSchema = z.object({
   ...frameBase,

@@ -22,6 +22,8 @@ export interface JobState {
   generatedImage: GeneratedImage | null;
   /** "Use OCR" on: the text OCR gave the model; null when off or nothing was found. */
   ocrText: string | null;
+  /** Asked with explain: the end frame says GET /api/lens/:jobId has what the model saw. */
+  lens: boolean;
   /** Epoch ms when the browser asked, for the elapsed time shown while streaming. */
   startedAt: number;
   /** Epoch ms when the start frame came (a worker took the job). */
@@ -50,6 +52,7 @@ export function initialJobState(job: { jobId: string; requestId: string; model: 
     error: null,
     generatedImage: null,
     ocrText: null,
+    lens: false,
     startedAt: now,
     workerStartedAt: null,
     firstDeltaAt: null,
@@ -106,6 +109,7 @@ function applyNext(job: JobState, frame: ClientFrame, now: number): JobState {
         tokensPerSecond: frame.tokensPerSecond,
         generatedImage: frame.image ?? null,
         ocrText: frame.ocrText ?? null,
+        lens: frame.lens === true,
         finishedAt: now,
       };
     case 'error':

@@ -98,7 +98,8 @@ export function useChatSession(client: GenerationClient | null, jobs: Readonly<R
       if (!client || !model || !turn) return;
       const imageId = await imageOnServer(current.image);
       const messages = messagesForTurn(current, index, client.getSnapshot().jobs);
-      const started = await client.generate({ messages, imageId, models: [model], params, imageMode });
+      // explain: each answer about an image keeps its lens (what the model saw) for the lens view
+      const started = await client.generate({ messages, imageId, models: [model], params, imageMode, explain: imageId !== null });
       const job = started.jobs[0];
       // The conversation may have been cleared while the request was on its way.
       if (!job || !conversationRef.current.turns.some((candidate) => candidate.id === turn.id)) {

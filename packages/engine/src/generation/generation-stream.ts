@@ -1,3 +1,4 @@
+import type { ImageLens } from '../lens/image-lens.ts';
 import type { FinishReason } from './stopping-criteria.ts';
 
 export interface GenerationTimings {
@@ -33,6 +34,8 @@ export interface GenerationResult {
   outputIds: number[];
   /** Set when finishReason is 'error' (a failure after the first token). */
   error?: { code: string; message: string };
+  /** With explain and an image: what the model saw and where its mining looked. */
+  lens?: ImageLens;
 }
 
 /**

@@ -7,6 +7,7 @@ import { AnswerMetrics } from '@/components/generation/answer-metrics.tsx';
 import { FeedbackButtons } from '@/components/generation/feedback-buttons.tsx';
 import { GeneratedImageView } from '@/components/generation/generated-image-view.tsx';
 import { MarkdownAnswer } from '@/components/generation/markdown-answer.tsx';
+import { LensToggle } from '@/components/lens/lens-toggle.tsx';
 import { CheckIcon, CopyIcon, RefreshIcon } from '@/components/ui/icons.tsx';
 import type { ChatImage, ChatTurn } from '@/lib/chat-state.ts';
 import { stoppedBeforeStart } from '@/lib/answer-figures.ts';
@@ -105,6 +106,7 @@ export function ChatTurnView({ turn, job, image, modelName, canRegenerate, onReg
             </p>
           ) : null}
           {job?.error ? <AnswerError error={job.error} /> : null}
+          {job?.lens ? <LensToggle jobId={job.jobId} modelName={modelName} /> : null}
         </div>
         {job ? (
           <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 sm:pl-8">

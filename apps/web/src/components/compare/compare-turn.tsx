@@ -2,6 +2,7 @@
 
 import type { ModelSummary } from '@mgm/protocol';
 import { AnswerMetrics } from '@/components/generation/answer-metrics.tsx';
+import { LensToggle } from '@/components/lens/lens-toggle.tsx';
 import type { ChatImage } from '@/lib/chat-state.ts';
 import { paneLabel, type ComparePane, type CompareTurn } from '@/lib/compare/compare-state.ts';
 import type { JobState } from '@/lib/job-state.ts';
@@ -48,7 +49,14 @@ export function CompareTurnView({ turn, panes, models, jobs, image, isLast, onSt
               status={job?.status ?? 'sending'}
               text={job?.text ?? ''}
               error={job?.error ?? null}
-              footer={job ? <AnswerMetrics job={job} /> : null}
+              footer={
+                job ? (
+                  <>
+                    <AnswerMetrics job={job} />
+                    {job.lens ? <LensToggle jobId={job.jobId} modelName={model?.displayName ?? pane.model} /> : null}
+                  </>
+                ) : null
+              }
               onStop={isLast && job ? () => onStop(pane.id) : undefined}
               onRegenerate={isLast && job ? () => onRegenerate(pane.id) : undefined}
               highlighted={chosen === index}

@@ -67,6 +67,7 @@ export function useCompareSession(client: GenerationClient | null, jobs: Readonl
             models: group.map((entry) => entry.pane.model),
             params,
             imageMode,
+            explain: (current.image?.imageId ?? null) !== null,
           });
           for (const job of started.jobs) {
             const entry = group.find((candidate) => candidate.pane.model === job.model);
