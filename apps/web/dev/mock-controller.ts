@@ -20,7 +20,7 @@ import { Server } from 'socket.io';
 
 const models: ModelSummary[] = [
   { id: 'mgm-tiny', displayName: 'MGM-Tiny', architecture: 'mgm', template: 'vicuna_v1', workers: 2, ready: 2, visualTokens: 36, contextLength: 512, lrSize: 48, hrSize: 192, capabilities: ['image', 'multi-turn', 'patch-info-mining'] },
-  { id: 'mgm-tiny-hd', displayName: 'MGM-Tiny-HD', architecture: 'mgm', template: 'gemma', workers: 1, ready: 1, visualTokens: 180, contextLength: 512, lrSize: 48, hrSize: 384, capabilities: ['image', 'multi-turn', 'hd', 'patch-info-mining'] },
+  { id: 'mgm-tiny-hd', displayName: 'MGM-Tiny-HD', architecture: 'mgm', template: 'vicuna_v1', workers: 1, ready: 1, visualTokens: 180, contextLength: 512, lrSize: 48, hrSize: 384, capabilities: ['image', 'multi-turn', 'hd', 'patch-info-mining'] },
   { id: 'llava-tiny', displayName: 'LLaVA-Tiny', architecture: 'llava', template: 'vicuna_v1', workers: 1, ready: 0, visualTokens: 36, contextLength: 512, lrSize: 48, hrSize: null, capabilities: ['image', 'multi-turn'] },
 ];
 
