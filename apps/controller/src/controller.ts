@@ -7,6 +7,7 @@ import type { RedisKeys } from '@mgm/protocol';
 import { createAdmin, type AdminOptions, type AdminSetup } from './admin/admin-setup.ts';
 import { createArena } from './arena/arena-setup.ts';
 import type { ArenaWeights } from './arena/model-draw.ts';
+import { createEvaluation, type EvaluationOptions } from './evaluation/evaluation-setup.ts';
 import { FeedbackLog } from './feedback-log.ts';
 import { FrameRelay } from './frame-relay.ts';
 import { createHttpApi } from './http-api.ts';
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   arenaWeights?: ArenaWeights;
   /** Admin dashboard, admin API, /metrics (absent: admin disabled). */
   admin?: AdminOptions;
+  /** Evaluation runs (absent: the shipped set is looked for at ./models/eval). */
+  evaluation?: EvaluationOptions;
 }
 
 export interface Controller {
@@ -69,15 +72,28 @@ export async function createController(options: ControllerOptions): Promise<Cont
     weights: options.arenaWeights ?? {},
   });
   const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
+  const images = new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds);
+  const evaluation = createEvaluation(options.evaluation ?? { setDir: 'models/eval' }, {
+    redis,
+    keys,
+    registry,
+    dispatcher,
+    relay,
+    images,
+    normalizeUpload: options.normalizeUpload,
+    auth: admin.auth,
+    logger,
+    dataDir: options.dataDir,
+  });
   const http = createServer(
-    admin.withRoutes(arena.withRoutes(createHttpApi({
+    evaluation.withRoutes(admin.withRoutes(arena.withRoutes(createHttpApi({
       redis,
       registry,
-      images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
+      images,
       feedback: new FeedbackLog(options.dataDir),
       logger,
       maxUploadBytes: options.maxUploadBytes,
-    }))),
+    })))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
@@ -99,6 +115,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
         });
       }),
     close: async () => {
+      await evaluation.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await admin.close();
       await watchdog.close();

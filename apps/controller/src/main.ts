@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     watchdogIntervalMs: config.watchdogIntervalMs,
     arenaWeights: config.arenaWeights,
     admin: config.admin,
+    evaluation: { setDir: config.evalSetDir },
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type EvalScore, aggregate, recordMessages, scoreAnswer, selectQuestions } from '@mgm/evaluation';
 import { type DecodedImage, decodeImage } from '@mgm/vision';
@@ -13,6 +14,7 @@ mgm eval --controller URL --models a,b,c [--set DIR] [--limit N] [--sample N] [-
   match for shape/colour/count/position/text, token F1 for description/generation;
   overall = exact match over the short-answer types. --json prints one JSON line last.
   --sample N asks N questions drawn with --sample-seed (default 1), in file order.
+  --answers FILE writes every answer with its score as JSONL (in process).
   With --controller, the live models of that controller answer (an evaluation run, queued
   behind people's questions); --set is uploaded first (default: the controller's shipped
   set). Needs the admin token in MGM_ADMIN_TOKEN (or ADMIN_TOKEN). --json prints one line
@@ -26,6 +28,7 @@ const evalOptions = {
   'sample-seed': { type: 'string' },
   controller: { type: 'string' },
   models: { type: 'string' },
+  answers: { type: 'string' },
 } as const;
 
 function positiveInt(values: ParsedValues, flag: string, min = 1): number | undefined {
@@ -80,6 +83,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (values.models !== undefined) throw new CliUsageError('--models goes with --controller; in process, use --model');
+  const answersFile = typeof values.answers === 'string' ? values.answers : undefined;
 
   const set = await readTestSet(typeof values.set === 'string' ? values.set : 'models/eval');
   const records = selectQuestions(set.records, { limit, sample });
@@ -88,6 +92,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 
   const images = new Map<string, DecodedImage>();
   const scored: { type: string; score: number }[] = [];
+  const answers: string[] = [];
   const t0 = performance.now();
   let failures = 0;
   try {
@@ -100,12 +105,17 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
       const messages = recordMessages(r);
       const result = await model.generate({ messages, image, imageMode: mode, params }).result;
       if (result.finishReason === 'error') failures++;
-      scored.push({ type: r.type, score: scoreAnswer(r.type, result.text.trim(), r.answer) });
+      const score = scoreAnswer(r.type, result.text.trim(), r.answer);
+      scored.push({ type: r.type, score });
+      if (answersFile) {
+        answers.push(JSON.stringify({ id: r.id, type: r.type, reference: r.answer, answer: result.text.trim(), score, finishReason: result.finishReason, tokens: result.tokens }));
+      }
       if (!values.json && (i + 1) % 50 === 0) io.stderr.write(`  ${i + 1}/${records.length}\n`);
     }
   } finally {
     await model.close();
   }
+  if (answersFile) await writeFile(answersFile, answers.map((line) => `${line}\n`).join(''));
   const score = aggregate(scored);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (values.json) {
