@@ -167,16 +167,18 @@ export class EvaluationRunner {
     let workerId: string | null = null;
     let subscription: FrameSubscription | null = null;
     try {
+      await this.deps.dispatcher.enqueue(
+        { ...meta, messages: recordMessages(record), imageId, imageMode: this.run.imageMode, params: this.run.params },
+        { priority: EVALUATION_JOB_PRIORITY },
+      );
+      // Followed once it is in BullMQ (the watchdog ends a followed job BullMQ does not know);
+      // the relay reads the stream from its start, so no frame is missed.
       const terminal = new Promise<Terminal>((resolve) => {
         subscription = this.deps.relay.subscribe(meta, -1, (frame) => {
           if (frame.type === 'start') workerId = frame.workerId;
           if (frame.type === 'end' || frame.type === 'error') resolve(frame);
         });
       });
-      await this.deps.dispatcher.enqueue(
-        { ...meta, messages: recordMessages(record), imageId, imageMode: this.run.imageMode, params: this.run.params },
-        { priority: EVALUATION_JOB_PRIORITY },
-      );
       // A stop that came while the job was being added missed it: cancel it now.
       if (this.stopping !== null) await this.deps.dispatcher.cancel(meta);
       const frame = await terminal;

@@ -98,7 +98,10 @@ export class EvaluationService {
   async snapshot(runId: string, filter: ResultsFilter): Promise<EvaluationSnapshot> {
     const run = await this.deps.store.run(runId);
     if (!run) throw notFound();
-    const results = await this.deps.store.results(runId);
+    // In the run's order (models as listed, questions as asked), not in the order they finished.
+    const results = (await this.deps.store.results(runId)).sort(
+      (a, b) => run.models.indexOf(a.model) - run.models.indexOf(b.model) || a.index - b.index,
+    );
     const snapshot: EvaluationSnapshot = { run, summaries: summarizeRun(run, results) };
     if (filter === 'all') snapshot.results = results;
     if (filter === 'wrong') snapshot.results = results.filter((r) => r.score < 1);
