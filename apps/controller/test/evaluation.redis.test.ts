@@ -58,7 +58,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await worker?.close();
+  await worker?.close().catch(() => undefined);
   await ctl?.close();
   await cleanup(redis);
   await redis.quit();
@@ -181,5 +181,16 @@ describe('evaluation runs', () => {
     expect(run.set).toMatchObject({ kind: 'uploaded', name: 'my questions', size: 2 });
     const done = await finished(run.id);
     expect(done.results!.map((r) => [r.questionId, r.score])).toEqual([['m1', 1]]);
+  });
+
+  // Last: it takes the worker away.
+  it('ends a run as failed, naming the model, when the model loses its last worker', async () => {
+    const { run } = (await (await post('/api/evaluations', { models: ['fake-eval'] })).json()) as { run: EvaluationRun };
+    await waitFor(async () => (await snapshot(run.id)).summaries[0]!.done >= 1, 'a first answer', 10_000);
+    await worker.close();
+    const done = await finished(run.id);
+    expect(done.run.status).toBe('failed');
+    expect(done.run.reason).toBe('no worker serves fake-eval any more: the rest of its questions were not asked');
+    expect(done.summaries[0]!.done).toBeLessThan(QUESTIONS.length);
   });
 });

@@ -86,14 +86,26 @@ export class EvaluationRunner {
   private async execute(): Promise<void> {
     this.logger.info({ models: this.run.models, questions: this.records.length }, 'evaluation started');
     try {
-      await Promise.all(this.run.models.map((model) => this.runModel(model)));
-      const status = this.stopping ?? (this.lostModels.length > 0 ? 'failed' : 'done');
+      let failure: string | null = null;
+      await Promise.all(
+        this.run.models.map((model) =>
+          this.runModel(model).catch(async (error: unknown) => {
+            // One model's loop failed (Redis gone, say): end the whole run, nothing is stored after it.
+            this.logger.error({ err: error, model }, 'evaluation of a model failed');
+            failure ??= `${model}: ${error instanceof Error ? error.message : String(error)}`;
+            this.stopping ??= 'stopped';
+            await Promise.all([...this.inFlight.values()].map((meta) => this.deps.dispatcher.cancel(meta).catch(() => undefined)));
+          }),
+        ),
+      );
+      const status = failure !== null ? 'failed' : (this.stopping ?? (this.lostModels.length > 0 ? 'failed' : 'done'));
       const reason =
-        this.stopping === 'interrupted'
+        failure ??
+        (this.stopping === 'interrupted'
           ? 'the controller running it stopped'
           : this.lostModels.length > 0
             ? `no worker serves ${this.lostModels.join(', ')} any more: the rest of its questions were not asked`
-            : null;
+            : null);
       await this.finish(status, reason);
     } catch (error) {
       this.logger.error({ err: error }, 'evaluation failed');
