@@ -11,7 +11,7 @@ export const nextConfig: NextConfig = {
   // The dev server blocks its own scripts and HMR for origins other than localhost unless listed.
   allowedDevOrigins: ['127.0.0.1'],
   // Workspace packages export their TypeScript source.
-  transpilePackages: ['@mgm/protocol'],
+  transpilePackages: ['@mgm/protocol', '@mgm/evaluation'],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   // unauthorized(): /admin answers 401 with the login form (app/unauthorized.tsx) to a request without an admin session.

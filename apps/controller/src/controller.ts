@@ -7,6 +7,7 @@ import type { RedisKeys } from '@mgm/protocol';
 import { createAdmin, type AdminOptions, type AdminSetup } from './admin/admin-setup.ts';
 import { createArena } from './arena/arena-setup.ts';
 import type { ArenaWeights } from './arena/model-draw.ts';
+import { createEvaluation, type EvaluationOptions } from './evaluation/evaluation-setup.ts';
 import { FeedbackLog } from './feedback-log.ts';
 import { FrameRelay } from './frame-relay.ts';
 import { createHttpApi } from './http-api.ts';
@@ -37,6 +38,8 @@ export interface ControllerOptions {
   admin?: AdminOptions;
   /** The OpenAI-compatible API (absent: keys required, no image fetching). */
   openai?: OpenAiApiOptions;
+  /** Evaluation runs (absent: the shipped set is looked for at ./models/eval). */
+  evaluation?: EvaluationOptions;
 }
 
 export interface Controller {
@@ -87,15 +90,27 @@ export async function createController(options: ControllerOptions): Promise<Cont
     logger,
     maxUploadBytes: options.maxUploadBytes,
   });
+  const evaluation = createEvaluation(options.evaluation ?? { setDir: 'models/eval' }, {
+    redis,
+    keys,
+    registry,
+    dispatcher,
+    relay,
+    images,
+    normalizeUpload: options.normalizeUpload,
+    auth: admin.auth,
+    logger,
+    dataDir: options.dataDir,
+  });
   const http = createServer(
-    openai.withRoutes(admin.withRoutes(arena.withRoutes(withLensRoute({ redis, keys, logger }, createHttpApi({
+    evaluation.withRoutes(openai.withRoutes(admin.withRoutes(arena.withRoutes(withLensRoute({ redis, keys, logger }, createHttpApi({
       redis,
       registry,
       images,
       feedback: new FeedbackLog(options.dataDir),
       logger,
       maxUploadBytes: options.maxUploadBytes,
-    }))))),
+    })))))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
@@ -118,6 +133,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
         });
       }),
     close: async () => {
+      await evaluation.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await admin.close();
       await watchdog.close();

@@ -14,6 +14,7 @@ const envSchema = z.object({
   redisUrl: redisUrlSchema.default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
   dataDir: z.string().min(1).default('data'),
+  evalSetDir: z.string().min(1).default('models/eval'),
   imageTtlSeconds: intFrom(60).default(24 * 3600),
   maxUploadBytes: intFrom(1024).default(20 * 1024 * 1024),
   jobTtlSeconds: intFrom(60).default(3600),
@@ -33,7 +34,8 @@ export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: Arena
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
- * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl), IMAGE_TTL_S
+ * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl, votes.jsonl, evaluations/),
+ * EVAL_SET_DIR (models/eval: the shipped question set of evaluation runs), IMAGE_TTL_S
  * (86400), MAX_UPLOAD_BYTES (20 MiB), JOB_TTL_S (3600: how long a job's frames can be resumed),
  * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
  * unlisted models weigh 1, 0 keeps a model out), ADMIN_TOKEN (admin dashboard, admin API and /metrics;
@@ -48,6 +50,7 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     dataDir: env.DATA_DIR,
+    evalSetDir: env.EVAL_SET_DIR,
     imageTtlSeconds: env.IMAGE_TTL_S,
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
     jobTtlSeconds: env.JOB_TTL_S,
@@ -77,5 +80,5 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     deadRetentionMs: config.adminDeadRetentionMs,
   };
   const openai = parseOpenAiEnv(env, config.production);
-  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, openai };
+  return { ...config, dataDir: path.resolve(config.dataDir), evalSetDir: path.resolve(config.evalSetDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, openai };
 }

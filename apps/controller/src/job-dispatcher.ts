@@ -61,7 +61,13 @@ export class JobDispatcher {
     await events.waitUntilReady();
   }
 
-  async enqueue(payload: JobPayload): Promise<void> {
+  /**
+   * Adds a job to its model's queue. Without `priority` it goes to BullMQ's wait list, which
+   * every worker empties before it looks at prioritized jobs: interactive questions (chat,
+   * compare, arena) use that. Background work (evaluation runs) passes a priority (>= 1) and so
+   * only runs when no interactive question waits.
+   */
+  async enqueue(payload: JobPayload, options: { priority?: number } = {}): Promise<void> {
     const { redis, keys, jobTtlSeconds } = this.options;
     const meta: JobMeta = { jobId: payload.jobId, requestId: payload.requestId, model: payload.model, enqueuedAt: payload.enqueuedAt };
     await this.watch(payload.model);
@@ -76,6 +82,7 @@ export class JobDispatcher {
       this.queue(payload.model).add('generate', payload, {
         jobId: payload.jobId,
         attempts: 1,
+        ...(options.priority === undefined ? {} : { priority: options.priority }),
         removeOnComplete: { age: jobTtlSeconds, count: 1000 },
         removeOnFail: { age: 24 * 3600, count: 1000 },
       }),

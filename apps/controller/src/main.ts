@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     arenaWeights: config.arenaWeights,
     admin: config.admin,
     openai: config.openai,
+    evaluation: { setDir: config.evalSetDir },
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');

@@ -9,6 +9,7 @@ import { connect, silentLogger } from '@mgm/worker/testing';
 import type { AdminOptions } from '../src/admin/admin-setup.ts';
 import { createController, type Controller } from '../src/controller.ts';
 import type { OpenAiApiOptions } from '../src/openai/openai-api.ts';
+import type { EvaluationOptions } from '../src/evaluation/evaluation-setup.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,7 +24,7 @@ const kernels = new ImageKernels();
 
 export async function startTestController(
   keys: RedisKeys,
-  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions; openai?: OpenAiApiOptions } = {},
+  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions; openai?: OpenAiApiOptions; evaluation?: EvaluationOptions } = {},
 ): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
@@ -46,6 +47,7 @@ export async function startTestController(
     arenaWeights: options.arenaWeights,
     admin: options.admin,
     openai: options.openai,
+    evaluation: options.evaluation,
   });
   const port = await controller.listen(0, '127.0.0.1');
   return {

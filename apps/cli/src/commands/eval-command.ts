@@ -1,18 +1,43 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ChatMessage } from '@mgm/protocol';
+import { type EvalScore, aggregate, recordMessages, scoreAnswer, selectQuestions } from '@mgm/evaluation';
 import { type DecodedImage, decodeImage } from '@mgm/vision';
 import { type CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK } from '../cli-io.ts';
-import { commonOptions, imageMode, modelFlags, parseCommandArgs, readImageFile, samplingParams } from '../cli-options.ts';
-import { type EvalScore, aggregate, scoreAnswer } from '../eval/scoring.ts';
+import { type ParsedValues, commonOptions, imageMode, modelFlags, parseCommandArgs, readImageFile, samplingParams } from '../cli-options.ts';
+import { remoteEval, remoteJsonLines } from '../eval/remote-eval.ts';
 import { readTestSet } from '../eval/test-set.ts';
 import { openModel } from '../model-session.ts';
 
-export const EVAL_HELP = `mgm eval --model DIR|NAME [--set models/eval] [--limit N] [--json] [flags]
+export const EVAL_HELP = `mgm eval --model DIR|NAME [--set models/eval] [--limit N] [--sample N [--sample-seed S]] [--json] [flags]
+mgm eval --controller URL --models a,b,c [--set DIR] [--limit N] [--sample N] [--json] [flags]
   Answers every test question (greedy unless --temperature is given) and scores it: exact
   match for shape/colour/count/position/text, token F1 for description/generation;
-  overall = exact match over the short-answer types. --json prints one JSON line last.`;
+  overall = exact match over the short-answer types. --json prints one JSON line last.
+  --sample N asks N questions drawn with --sample-seed (default 1), in file order.
+  --answers FILE writes every answer with its score as JSONL (in process).
+  With --controller, the live models of that controller answer (an evaluation run, queued
+  behind people's questions); --set is uploaded first (default: the controller's shipped
+  set). Needs the admin token in MGM_ADMIN_TOKEN (or ADMIN_TOKEN). --json prints one line
+  per model, as in-process --json does for one.`;
 
-const evalOptions = { ...commonOptions, set: { type: 'string' }, limit: { type: 'string' } } as const;
+const evalOptions = {
+  ...commonOptions,
+  set: { type: 'string' },
+  limit: { type: 'string' },
+  sample: { type: 'string' },
+  'sample-seed': { type: 'string' },
+  controller: { type: 'string' },
+  models: { type: 'string' },
+  answers: { type: 'string' },
+} as const;
+
+function positiveInt(values: ParsedValues, flag: string, min = 1): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new CliUsageError(`--${flag} must be an integer >= ${min}, got "${String(raw)}"`);
+  return n;
+}
 
 export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, evalOptions);
@@ -24,18 +49,50 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   // Scoring is greedy by default, as the PyTorch evaluation the figures are compared with.
   const params = samplingParams(values, { temperature: 0 });
   const mode = imageMode(values);
-  let limit: number | undefined;
-  if (values.limit !== undefined) {
-    limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a positive integer, got "${String(values.limit)}"`);
+  const limit = positiveInt(values, 'limit');
+  const sampleSize = positiveInt(values, 'sample');
+  const sampleSeed = positiveInt(values, 'sample-seed', 0);
+  if (sampleSeed !== undefined && sampleSize === undefined) throw new CliUsageError('--sample-seed needs --sample');
+  const sample = sampleSize === undefined ? undefined : { size: sampleSize, seed: sampleSeed ?? 1 };
+
+  if (typeof values.controller === 'string') {
+    if (values.model !== undefined) throw new CliUsageError('--controller takes --models a,b,c (the live models), not --model');
+    const models = typeof values.models === 'string' ? values.models.split(',').map((m) => m.trim()).filter(Boolean) : [];
+    if (models.length === 0) throw new CliUsageError('--controller needs --models a,b,c');
+    const token = process.env.MGM_ADMIN_TOKEN || process.env.ADMIN_TOKEN;
+    if (!token) throw new CliUsageError('--controller needs the admin token in MGM_ADMIN_TOKEN (or ADMIN_TOKEN)');
+    const set = typeof values.set === 'string' ? await readTestSet(values.set) : undefined;
+    const snapshot = await remoteEval(
+      { controller: values.controller, models, token, params, imageMode: mode, limit, sample, set, pollMs: 1000, json: values.json === true },
+      io,
+    );
+    for (const s of snapshot.summaries) {
+      if (values.json) continue;
+      io.stdout.write(formatTable(s.model, s.score, s.seconds));
+    }
+    if (values.json) io.stdout.write(remoteJsonLines(snapshot.summaries));
+    const failures = snapshot.summaries.reduce((n, s) => n + s.failures, 0);
+    if (snapshot.run.status !== 'done') {
+      io.stderr.write(`mgm: the evaluation ended ${snapshot.run.status}${snapshot.run.reason ? `: ${snapshot.run.reason}` : ''}\n`);
+      return EXIT_FAILURE;
+    }
+    if (failures > 0) {
+      io.stderr.write(`mgm: ${failures} generation(s) failed\n`);
+      return EXIT_FAILURE;
+    }
+    return EXIT_OK;
   }
+  if (values.models !== undefined) throw new CliUsageError('--models goes with --controller; in process, use --model');
+  const answersFile = typeof values.answers === 'string' ? values.answers : undefined;
+
   const set = await readTestSet(typeof values.set === 'string' ? values.set : 'models/eval');
-  const records = set.records.slice(0, limit);
+  const records = selectQuestions(set.records, { limit, sample });
   const flags = await modelFlags(values);
   const model = await openModel(flags);
 
   const images = new Map<string, DecodedImage>();
   const scored: { type: string; score: number }[] = [];
+  const answers: string[] = [];
   const t0 = performance.now();
   let failures = 0;
   try {
@@ -45,17 +102,20 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
         image = await decodeImage(await readImageFile(path.join(set.root, r.image)));
         images.set(r.image, image);
       }
-      const messages: ChatMessage[] = [];
-      for (const h of r.history) messages.push({ role: 'user', content: h.question }, { role: 'assistant', content: h.answer });
-      messages.push({ role: 'user', content: r.question });
+      const messages = recordMessages(r);
       const result = await model.generate({ messages, image, imageMode: mode, params }).result;
       if (result.finishReason === 'error') failures++;
-      scored.push({ type: r.type, score: scoreAnswer(r.type, result.text.trim(), r.answer) });
+      const score = scoreAnswer(r.type, result.text.trim(), r.answer);
+      scored.push({ type: r.type, score });
+      if (answersFile) {
+        answers.push(JSON.stringify({ id: r.id, type: r.type, reference: r.answer, answer: result.text.trim(), score, finishReason: result.finishReason, tokens: result.tokens }));
+      }
       if (!values.json && (i + 1) % 50 === 0) io.stderr.write(`  ${i + 1}/${records.length}\n`);
     }
   } finally {
     await model.close();
   }
+  if (answersFile) await writeFile(answersFile, answers.map((line) => `${line}\n`).join(''));
   const score = aggregate(scored);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (values.json) {

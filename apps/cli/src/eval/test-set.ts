@@ -1,18 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { parseTestSetJsonl, TestSetParseError, type EvalRecord } from '@mgm/evaluation';
 import { CliUsageError } from '../cli-io.ts';
-
-export const evalRecordSchema = z.object({
-  id: z.string(),
-  image: z.string().min(1),
-  question: z.string().min(1),
-  answer: z.string(),
-  type: z.string().min(1),
-  /** Earlier turns about the same image (multi-turn samples). */
-  history: z.array(z.object({ question: z.string(), answer: z.string() })).default([]),
-});
-export type EvalRecord = z.infer<typeof evalRecordSchema>;
 
 export interface TestSet {
   /** Folder the image paths are relative to. */
@@ -32,22 +21,12 @@ export async function readTestSet(setPath: string): Promise<TestSet> {
   } catch {
     throw new CliUsageError(`--set: cannot read ${file}`);
   }
-  const records: EvalRecord[] = [];
-  raw.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new CliUsageError(`${file}:${i + 1}: not JSON`);
+  try {
+    return { root: path.dirname(file), file, records: parseTestSetJsonl(raw) };
+  } catch (error) {
+    if (error instanceof TestSetParseError) {
+      throw new CliUsageError(error.line === null ? `${file}: ${error.reason}` : `${file}:${error.line}: ${error.reason}`);
     }
-    const r = evalRecordSchema.safeParse(json);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      throw new CliUsageError(`${file}:${i + 1}: ${issue?.path.join('.')}: ${issue?.message}`);
-    }
-    records.push(r.data);
-  });
-  if (records.length === 0) throw new CliUsageError(`${file} has no records`);
-  return { root: path.dirname(file), file, records };
+    throw error;
+  }
 }

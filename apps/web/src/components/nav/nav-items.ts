@@ -9,6 +9,7 @@ export const navItems: readonly NavItem[] = [
   { href: '/compare', label: 'Compare' },
   { href: '/arena', label: 'Arena' },
   { href: '/leaderboard', label: 'Leaderboard' },
+  { href: '/evaluate', label: 'Evaluate' },
   { href: '/admin', label: 'Admin' },
 ];
 
