@@ -14,6 +14,7 @@ import { ImageStore, type NormalizeUpload } from './image-store.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { JobWatchdog } from './job-watchdog.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
+import { WorkerLabels } from './worker-labels.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
 export interface ControllerOptions {
@@ -57,18 +58,21 @@ export async function createController(options: ControllerOptions): Promise<Cont
   const watchdog = new JobWatchdog(relay, dispatcher, registry, logger.child({ component: 'watchdog' }), options.watchdogIntervalMs);
   watchdog.start();
 
+  const labels = await WorkerLabels.open(redis, keys);
+  const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
   const arena = await createArena({
     redis,
     keys,
     registry,
     dispatcher,
     relay,
+    labels,
+    authorizeAdmin: async (req) => (await admin.auth.authorize(req.headers)) !== null,
     logger,
     dataDir: options.dataDir,
     jobTtlSeconds: options.jobTtlSeconds,
     weights: options.arenaWeights ?? {},
   });
-  const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
   const http = createServer(
     admin.withRoutes(arena.withRoutes(createHttpApi({
       redis,
@@ -80,7 +84,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     }))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
-  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
+  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, logger });
   arena.attach(io);
   admin.attach(io);
 

@@ -19,6 +19,7 @@ import {
 } from '@mgm/protocol';
 import type { FrameRelay, FrameSubscription } from './frame-relay.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
+import type { WorkerLabels } from './worker-labels.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -33,6 +34,8 @@ export interface SocketGatewayDeps {
   registry: WorkerRegistry;
   dispatcher: JobDispatcher;
   relay: FrameRelay;
+  /** Clients see opaque worker labels, never worker ids (they hold host names and pids). */
+  labels: WorkerLabels;
   logger: Logger;
 }
 
@@ -50,7 +53,7 @@ export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps):
       const previous = subscriptions.get(meta.jobId);
       if (previous) deps.relay.unsubscribe(previous);
       const subscription = deps.relay.subscribe(meta, afterSeq, (frame) => {
-        socket.emit('frame', { ...frame, requestId: meta.requestId, model: meta.model });
+        socket.emit('frame', { ...deps.labels.publicFrame(frame), requestId: meta.requestId, model: meta.model });
         if (frame.type === 'end' || frame.type === 'error') subscriptions.delete(meta.jobId);
       });
       subscriptions.set(meta.jobId, subscription);

@@ -126,7 +126,9 @@ describe('arena', () => {
     expect(vote.vote).toEqual({ id: expect.any(String), counted: true, notCountedReason: null });
     const revealed = [vote.reveal.a.model, vote.reveal.b.model];
     expect(new Set(revealed)).toEqual(new Set(asked.map((fake) => fake.model.info.name)));
-    expect(vote.reveal.a).toMatchObject({ displayName: vote.reveal.a.model.toUpperCase(), workerId: `${vote.reveal.a.model}-worker-1`, finishReason: 'stop' });
+    expect(vote.reveal.a).toMatchObject({ displayName: vote.reveal.a.model.toUpperCase(), workerId: expect.stringMatching(/^w-[0-9a-f]{10}$/), finishReason: 'stop' });
+    // The reveal names the model, not where it ran: the worker id (host, pid) stays in the admin export.
+    expect(vote.reveal.a.workerId).not.toContain('worker-1');
 
     const [record] = await readVotes(ctl);
     expect(record).toMatchObject({
@@ -322,8 +324,10 @@ describe('compare votes and the vote file', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/still being written/);
   });
 
-  it('keeps the votes across a controller restart and exports them as JSONL', async () => {
-    const first = await controller();
+  it('keeps the votes across a controller restart and exports them as JSONL (admin only)', async () => {
+    const admin = { token: 'arena-test-admin-token-0123456789' };
+    const bearer = { headers: { authorization: `Bearer ${admin.token}` } };
+    const first = await controller({ admin });
     await worker('alpha');
     await worker('beta');
     const { socket, frames } = await arenaClient(first.url);
@@ -332,21 +336,29 @@ describe('compare votes and the vote file', () => {
     await ended(frames, 0);
     const vote = await socket.timeout(5000).emitWithAck('vote', { battleId: ask.battleId, verdict: 'a' });
     if (!vote.ok) throw new Error(vote.error.message);
-    const exported = await (await fetch(`${first.url}/api/votes/export`)).text();
+    // Without the token the export answers 401 and shows nothing (it holds everyone's conversations).
+    const anonymous = await fetch(`${first.url}/api/votes/export`);
+    expect(anonymous.status).toBe(401);
+    const refused = await anonymous.text();
+    expect(refused).toContain('UNAUTHORIZED');
+    expect(refused).not.toContain(vote.vote.id);
+    const exported = await (await fetch(`${first.url}/api/votes/export`, bearer)).text();
     await first.close();
     controllers.splice(controllers.indexOf(first), 1);
 
-    const second = await controller({ dataDir: first.dataDir });
+    const second = await controller({ dataDir: first.dataDir, admin });
     const board = (await (await fetch(`${second.url}/api/leaderboard`)).json()) as LeaderboardResponse;
     expect(board.votes).toMatchObject({ total: 1, counted: 1 });
     expect(board.models.map((m) => m.model)).toEqual([vote.reveal.a.model, vote.reveal.b.model]);
-    const response = await fetch(`${second.url}/api/votes/export`);
+    const response = await fetch(`${second.url}/api/votes/export`, bearer);
     expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="votes.jsonl"/);
     const text = await response.text();
     expect(text).toBe(exported);
     expect(JSON.parse(text.trim())).toMatchObject({ id: vote.vote.id, mode: 'arena' });
-    expect(await (await fetch(`${second.url}/api/votes/export?mode=compare`)).text()).toBe('');
-    expect((await fetch(`${second.url}/api/votes/export?mode=other`)).status).toBe(400);
+    expect(JSON.parse(text.trim())).toMatchObject({ panes: [{ workerId: expect.stringMatching(/-worker-1$/) }, {}] });
+    expect(await (await fetch(`${second.url}/api/votes/export?mode=compare`, bearer)).text()).toBe('');
+    expect((await fetch(`${second.url}/api/votes/export?mode=other`, bearer)).status).toBe(400);
+    expect((await fetch(`${second.url}/api/votes/export?mode=compare`)).status).toBe(401);
   });
 });

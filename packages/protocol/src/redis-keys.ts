@@ -37,6 +37,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     adminSession: (sessionHash: string) => `${p}:admin:session:${sessionHash}`,
     /** Sorted set (score: sample time) of a model's dashboard samples over the last 15 minutes. */
     adminSeries: (modelId: string) => `${p}:admin:series:${modelId}`,
+    /** String (hex): HMAC key of the opaque worker labels clients see (shared by every controller). */
+    workerLabelKey: `${p}:worker-label-key`,
     /** BullMQ key prefix: queues live under `${p}:bull:<queue>`. */
     bullPrefix: `${p}:bull`,
   };

@@ -14,6 +14,7 @@ import {
   type VoteResult,
 } from '@mgm/protocol';
 import type { z } from 'zod';
+import type { WorkerLabels } from '../worker-labels.ts';
 import type { WorkerRegistry } from '../worker-registry.ts';
 import type { ArenaBattle, BattleStore, BattleTurn } from './battle-store.ts';
 import { readJobOutcome, readJudgedAnswer, type AnswerSource, type JudgedAnswer } from './judged-answer.ts';
@@ -27,6 +28,8 @@ export interface ArenaServiceDeps extends AnswerSource {
   battles: BattleStore;
   votes: VoteStore;
   weights: ArenaWeights;
+  /** The reveal shows opaque worker labels (the vote record keeps the real ids, admin-only). */
+  labels: WorkerLabels;
   /** Uniform in [0, 1): draws the pair and the sides. */
   random: () => number;
   logger: Logger;
@@ -139,7 +142,7 @@ export class ArenaService {
             {
               model: answer.model,
               displayName: battle.displayNames[i]!,
-              workerId: answer.workerId,
+              workerId: answer.workerId === null ? null : this.deps.labels.label(answer.workerId),
               finishReason: answer.finishReason,
               tokens: answer.tokens,
               timingsMs: answer.timingsMs,

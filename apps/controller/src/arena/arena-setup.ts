@@ -6,6 +6,7 @@ import type { RedisKeys } from '@mgm/protocol';
 import type { FrameRelay } from '../frame-relay.ts';
 import type { JobDispatcher } from '../job-dispatcher.ts';
 import type { GatewayServer } from '../socket-gateway.ts';
+import type { WorkerLabels } from '../worker-labels.ts';
 import type { WorkerRegistry } from '../worker-registry.ts';
 import { attachArenaGateway } from './arena-gateway.ts';
 import { ArenaService } from './arena-service.ts';
@@ -21,6 +22,10 @@ export interface ArenaSetupOptions {
   registry: WorkerRegistry;
   dispatcher: JobDispatcher;
   relay: FrameRelay;
+  /** Opaque worker labels for the reveal after a vote. */
+  labels: WorkerLabels;
+  /** Whether a request carries the admin token or session (the vote export is admin-only). */
+  authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
   logger: Logger;
   /** votes.jsonl goes here. */
   dataDir: string;
@@ -51,10 +56,11 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
     battles: new BattleStore(options.redis, options.keys, options.jobTtlSeconds),
     votes,
     weights: options.weights,
+    labels: options.labels,
     random: options.random ?? (() => randomInt(2 ** 47) / 2 ** 47),
     logger,
   });
-  const routes = createVoteRoutes({ source, votes, logger, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
+  const routes = createVoteRoutes({ source, votes, logger, authorizeAdmin: options.authorizeAdmin, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
   return {
     votes,
     arena,

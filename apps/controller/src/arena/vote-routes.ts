@@ -20,6 +20,8 @@ export interface VoteRoutesDeps {
   votes: VoteStore;
   logger: Logger;
   leaderboard: LeaderboardOptions;
+  /** Whether a request carries the admin token or session: the export holds everyone's conversations. */
+  authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
 }
 
 /** Handles a request when it is one of these routes; resolves false to let the next handler answer. */
@@ -29,7 +31,7 @@ const MAX_VOTE_BYTES = 16 * 1024;
 
 /**
  * `POST /api/votes` (a compare vote), `GET /api/votes/export[?mode=arena|compare]` (every vote as
- * JSONL) and `GET /api/leaderboard` (ratings of the blind votes, recomputed when votes change).
+ * JSONL; admin token or session only: it holds everyone's conversations, answers and image hashes) and `GET /api/leaderboard` (ratings of the blind votes, recomputed when votes change).
  * Failures answer `{error: {code, message}}` with the code's status, as the rest of the API.
  */
 export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
@@ -60,6 +62,9 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
         if (method !== 'GET') {
           methodNotAllowed(res, 'GET');
           return true;
+        }
+        if (!(await deps.authorizeAdmin(req))) {
+          throw new MgmError('UNAUTHORIZED', 'the vote export holds everyone\'s conversations: it needs the admin token (Authorization: Bearer) or an admin session');
         }
         const rawMode = url.searchParams.get('mode');
         const mode = rawMode === null ? undefined : voteModeSchema.safeParse(rawMode);
