@@ -4,6 +4,7 @@ export * from './api-error.ts';
 export * from './ids.ts';
 export * from './sampling-params.ts';
 export * from './chat-message.ts';
+export * from './payload-limits.ts';
 export * from './worker-record.ts';
 export * from './model-summary.ts';
 export * from './job-payload.ts';
