@@ -19,6 +19,7 @@ import {
 } from '@mgm/protocol';
 import type { FrameRelay, FrameSubscription } from './frame-relay.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
+import { assertPromptFits } from './prompt-admission.ts';
 import type { WorkerLabels } from './worker-labels.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
@@ -143,6 +144,7 @@ async function handleGenerate(
     if (!hosting.some((w) => w.state === 'ready')) {
       throw new MgmError('NO_WORKER', `every worker of "${model}" is ${hosting.map((w) => w.state).join(' or ')} right now; try again shortly`);
     }
+    assertPromptFits(request.messages, imageId !== null, hosting, model);
   }
   if (imageStored === 0) {
     throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');

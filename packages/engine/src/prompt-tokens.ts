@@ -20,9 +20,14 @@ export function tokenizePrompt(prompt: string, tokenizer: MgmTokenizer, special:
     throw new MgmError('INTERNAL', `the rendered prompt has ${pieces.length - 1} image placeholders, expected at most one`);
   }
   const ids: number[] = special.add_bos && special.bos_id !== undefined ? [special.bos_id] : [];
-  ids.push(...tokenizer.encode(pieces[0] ?? ''));
+  append(ids, tokenizer.encode(pieces[0] ?? ''));
   if (pieces.length === 1) return { ids, imageAt: -1 };
   const imageAt = ids.length;
-  ids.push(...tokenizer.encode(pieces[1] ?? ''));
+  append(ids, tokenizer.encode(pieces[1] ?? ''));
   return { ids, imageAt };
+}
+
+/** `ids.push(...more)` without spreading: a long prompt has more ids than a call may take arguments. */
+function append(ids: number[], more: readonly number[]): void {
+  for (let i = 0; i < more.length; i += 1) ids.push(more[i]!);
 }

@@ -29,6 +29,20 @@ export const errorCodeSchema = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
+/**
+ * Codes of a request refused for what it asks (a prompt too long, a bad image...): the client's
+ * input, not a failure of the service. Such jobs are not counted as failed jobs (worker stats,
+ * BullMQ's failed set, the admin view, /metrics' error counts).
+ */
+export const REQUEST_REJECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_REQUEST',
+  'IMAGE_INVALID',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_NOT_FOUND',
+  'PROMPT_TOO_LONG',
+  'PAYLOAD_TOO_LARGE',
+]);
+
 export const httpStatusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   IMAGE_INVALID: 422,

@@ -14,6 +14,7 @@ import {
   type VoteResult,
 } from '@mgm/protocol';
 import type { z } from 'zod';
+import { assertPromptFits } from '../prompt-admission.ts';
 import type { WorkerLabels } from '../worker-labels.ts';
 import type { WorkerRegistry } from '../worker-registry.ts';
 import type { ArenaBattle, BattleStore, BattleTurn } from './battle-store.ts';
@@ -226,10 +227,16 @@ export class ArenaService {
     const requestId = randomUUID();
     const enqueuedAt = this.now();
     const metas = battle.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt })) as [JobMeta, JobMeta];
+    const conversations = metas.map((_, side) => [...histories[side]!, { role: 'user' as const, content: question }]);
+    const workers = await this.deps.registry.list();
+    metas.forEach((meta, side) => {
+      // Named "Model A" / "Model B": the battle is still blind.
+      assertPromptFits(conversations[side]!, battle.imageId !== null, workers.filter((w) => w.model === meta.model), `Model ${ARENA_SIDES[side]!.toUpperCase()}`);
+    });
     for (const [side, meta] of metas.entries()) {
       await this.deps.dispatcher.enqueue({
         ...meta,
-        messages: [...histories[side]!, { role: 'user', content: question }],
+        messages: conversations[side]!,
         imageId: battle.imageId,
         imageMode: battle.imageMode,
         params: battle.params,
