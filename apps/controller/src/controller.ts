@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { RedisKeys } from '@mgm/protocol';
+import { SOCKET_MAX_PAYLOAD_BYTES, type RedisKeys } from '@mgm/protocol';
 import { createAdmin, type AdminOptions, type AdminSetup } from './admin/admin-setup.ts';
 import { createArena } from './arena/arena-setup.ts';
 import type { ArenaWeights } from './arena/model-draw.ts';
 import { FeedbackLog } from './feedback-log.ts';
+import { FeedbackService } from './feedback-service.ts';
 import { FrameRelay } from './frame-relay.ts';
 import { createHttpApi } from './http-api.ts';
 import { ImageStore, type NormalizeUpload } from './image-store.ts';
@@ -78,12 +79,12 @@ export async function createController(options: ControllerOptions): Promise<Cont
       redis,
       registry,
       images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
-      feedback: new FeedbackLog(options.dataDir),
+      feedback: new FeedbackService({ source: { redis, keys, dispatcher }, log: new FeedbackLog(options.dataDir), jobTtlSeconds: options.jobTtlSeconds }),
       logger,
       maxUploadBytes: options.maxUploadBytes,
     }))),
   );
-  const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
+  const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, logger });
   arena.attach(io);
   admin.attach(io);

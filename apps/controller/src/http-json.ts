@@ -37,7 +37,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: unkn
     return;
   }
   const status = httpStatusByCode[apiError.code];
-  // A body we refused to read may still be arriving: close the connection after answering.
-  if (status === 413) res.setHeader('connection', 'close');
+  // A body we refused to read all of may still be arriving: close the connection after answering.
+  if (!req.complete) res.setHeader('connection', 'close');
   sendJson(res, status, { error: apiError });
 }

@@ -39,6 +39,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     adminSeries: (modelId: string) => `${p}:admin:series:${modelId}`,
     /** String (hex): HMAC key of the opaque worker labels clients see (shared by every controller). */
     workerLabelKey: `${p}:worker-label-key`,
+    /** String (feedback record id): the one 👍 / 👎 / flag of a kind a job gets. */
+    feedbackOnce: (jobId: string, kind: string) => `${p}:feedback:${jobId}:${kind}`,
     /** BullMQ key prefix: queues live under `${p}:bull:<queue>`. */
     bullPrefix: `${p}:bull`,
   };
