@@ -14,15 +14,16 @@ import { createHttpApi } from './http-api.ts';
 import { ImageStore, type NormalizeUpload } from './image-store.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { JobWatchdog } from './job-watchdog.ts';
+import type { RedisConnectionKind } from './redis-connection.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
 import { WorkerLabels } from './worker-labels.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
 export interface ControllerOptions {
-  /** Commands connection. */
+  /** Commands connection (fail-fast: see RedisConnectionKind). */
   redis: Redis;
   /** Makes the extra connections (frame relay, BullMQ queues and events); all closed by `close`. */
-  connect: (role: string) => Redis;
+  connect: (role: string, kind?: RedisConnectionKind) => Redis;
   keys: RedisKeys;
   logger: Logger;
   normalizeUpload: NormalizeUpload;

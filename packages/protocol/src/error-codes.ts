@@ -25,6 +25,12 @@ export const errorCodeSchema = z.enum([
   'PAYLOAD_TOO_LARGE',
   /** The text-to-image backend failed or could not draw the model's image prompt. */
   'IMAGE_GEN_FAILED',
+  /** The service's store (Redis) does not answer: try again shortly. */
+  'UNAVAILABLE',
+  /** Too many requests from this client: retry after the time given. */
+  'RATE_LIMITED',
+  /** The answer's frames were lost (Redis lost its data): the answer cannot be completed or resumed. */
+  'STREAM_LOST',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -63,5 +69,8 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   JOB_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   IMAGE_GEN_FAILED: 502,
+  UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
+  STREAM_LOST: 503,
   INTERNAL: 500,
 };
