@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { MgmError, httpStatusByCode, toApiError } from '@mgm/protocol';
+import { MgmError, httpStatusByCode, isStoreUnavailable, toApiError } from '@mgm/protocol';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -30,7 +30,8 @@ export function methodNotAllowed(res: ServerResponse, allowed: string): void {
  * anything that is not an MgmError. Once headers are out, the connection is dropped instead.
  */
 export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
-  if (!(error instanceof MgmError)) logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
+  if (isStoreUnavailable(error)) logger.warn({ method: req.method, url: req.url, reason: (error as Error).message }, 'request refused: Redis is unavailable');
+  else if (!(error instanceof MgmError)) logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
   const apiError = toApiError(error);
   if (res.headersSent) {
     res.destroy();
