@@ -82,7 +82,8 @@ export class FrameRelay {
    * already got. Their frames can never arrive; see `endLost`.
    */
   async lostJobs(): Promise<JobMeta[]> {
-    const jobs = [...this.subscriptions.entries()];
+    // The cursors as they are now, before the reads: the relay may deliver more while they run.
+    const jobs = [...this.subscriptions.entries()].map(([jobId, set]) => [jobId, set, Math.max(...[...set].map((s) => s.cursor))] as const);
     if (jobs.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const [jobId] of jobs) {
@@ -91,13 +92,12 @@ export class FrameRelay {
     }
     const replies = (await pipeline.exec()) ?? [];
     const lost: JobMeta[] = [];
-    jobs.forEach(([, set], i) => {
+    jobs.forEach(([, set, seen], i) => {
       const [metaError, metaExists] = replies[i * 2] ?? [null, 1];
       const [streamError, last] = replies[i * 2 + 1] ?? [null, []];
       if (metaError || streamError) return;
       const lastEntry = (last as [string, string[]][])[0];
       const lastSeq = lastEntry ? seqFromStreamId(lastEntry[0]) : -1;
-      const seen = Math.max(...[...set].map((s) => s.cursor));
       if (metaExists === 0 || lastSeq < seen) lost.push([...set][0]!.meta);
     });
     return lost;
