@@ -17,6 +17,7 @@ import { JobWatchdog } from './job-watchdog.ts';
 import type { RedisConnectionKind } from './redis-connection.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
 import { WorkerLabels } from './worker-labels.ts';
+import { ClientLimits, registerLimitsMetrics, type LimitsConfig } from './limits/index.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
 export interface ControllerOptions {
@@ -36,6 +37,8 @@ export interface ControllerOptions {
   arenaWeights?: ArenaWeights;
   /** Admin dashboard, admin API, /metrics (absent: admin disabled). */
   admin?: AdminOptions;
+  /** Per-client limits (absent: none; main.ts passes the LIMIT_* settings with their defaults). */
+  limits?: LimitsConfig;
 }
 
 export interface Controller {
@@ -62,6 +65,13 @@ export async function createController(options: ControllerOptions): Promise<Cont
 
   const labels = await WorkerLabels.open(redis, keys);
   const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
+  // --- per-client limits (issue 14 #5): one module, keyed by client keys (IP, session, later API key)
+  const limits = options.limits
+    ? new ClientLimits(redis, keys, options.limits, {
+        jobTtlSeconds: options.jobTtlSeconds,
+        onRefused: registerLimitsMetrics(admin.metrics.registry, options.limits),
+      })
+    : null;
   const arena = await createArena({
     redis,
     keys,
@@ -69,6 +79,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     dispatcher,
     relay,
     labels,
+    limits,
     authorizeAdmin: async (req) => (await admin.auth.authorize(req.headers)) !== null,
     logger,
     dataDir: options.dataDir,
@@ -82,11 +93,12 @@ export async function createController(options: ControllerOptions): Promise<Cont
       images: new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds),
       feedback: new FeedbackService({ source: { redis, keys, dispatcher }, log: new FeedbackLog(options.dataDir), jobTtlSeconds: options.jobTtlSeconds }),
       logger,
+      limits,
       maxUploadBytes: options.maxUploadBytes,
     }))),
   );
   const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES });
-  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, logger });
+  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, limits, logger });
   arena.attach(io);
   admin.attach(io);
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_REDIS_PREFIX, MgmError, describeZodError, redisPrefixSchema, redisUrlSchema } from '@mgm/protocol';
 import type { AdminOptions } from './admin/admin-setup.ts';
 import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
+import { parseLimitsConfig, type LimitsConfig } from './limits/index.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -27,7 +28,7 @@ const envSchema = z.object({
   adminSampleIntervalMs: intFrom(500).default(5000),
   adminDeadRetentionMs: intFrom(0).default(30_000),
 });
-export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions };
+export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions; limits: LimitsConfig };
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
@@ -73,5 +74,7 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     sampleIntervalMs: config.adminSampleIntervalMs,
     deadRetentionMs: config.adminDeadRetentionMs,
   };
-  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin };
+  // LIMIT_* variables: see limits/limits-config.ts.
+  const limits = parseLimitsConfig(env);
+  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, limits };
 }

@@ -15,6 +15,7 @@ import type { FeedbackService } from './feedback-service.ts';
 import type { ImageStore } from './image-store.ts';
 import { methodNotAllowed, parseJson, sendError, sendJson } from './http-json.ts';
 import { readBody } from './read-body.ts';
+import { clientIp, type ClientLimits } from './limits/index.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
 export interface HttpApiDeps {
@@ -23,6 +24,8 @@ export interface HttpApiDeps {
   images: ImageStore;
   feedback: FeedbackService;
   logger: Logger;
+  /** Per-client limits; null: none. */
+  limits: ClientLimits | null;
   maxUploadBytes: number;
 }
 
@@ -62,6 +65,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespons
   }
   if (path === '/api/images') {
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    await deps.limits?.upload({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
     const bytes = await readUpload(req, deps.maxUploadBytes);
     return sendJson(res, 201, await deps.images.put(bytes));
   }
@@ -81,6 +85,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespons
   }
   if (path === '/api/feedback') {
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    await deps.limits?.feedback({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
     const body = parseJson(await readBody(req, MAX_FEEDBACK_BYTES));
     const parsed = feedbackInputSchema.safeParse(body);
     if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid feedback: ${describeZodError(parsed.error)}`);

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     watchdogIntervalMs: config.watchdogIntervalMs,
     arenaWeights: config.arenaWeights,
     admin: config.admin,
+    limits: config.limits,
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');

@@ -20,6 +20,7 @@ import {
 import type { FrameRelay, FrameSubscription } from './frame-relay.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
 import { assertPromptFits } from './prompt-admission.ts';
+import { clientIp, sessionOf, type ClientIdentity, type ClientLimits } from './limits/index.ts';
 import type { WorkerLabels } from './worker-labels.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
@@ -37,6 +38,8 @@ export interface SocketGatewayDeps {
   relay: FrameRelay;
   /** Clients see opaque worker labels, never worker ids (they hold host names and pids). */
   labels: WorkerLabels;
+  /** Per-client limits; null: none. */
+  limits: ClientLimits | null;
   logger: Logger;
 }
 
@@ -48,6 +51,10 @@ export interface SocketGatewayDeps {
 export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps): void {
   io.on('connection', (socket: GatewaySocket) => {
     const logger = deps.logger.child({ socketId: socket.id });
+    const client: ClientIdentity = {
+      ip: clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for']),
+      session: sessionOf((socket.handshake.auth as Record<string, unknown> | undefined)?.session),
+    };
     const subscriptions = new Map<string, FrameSubscription>();
 
     const follow = (meta: JobMeta, afterSeq: number): void => {
@@ -67,7 +74,7 @@ export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps):
 
     socket.on('generate', (raw, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      handleGenerate(deps, raw, subscriptions.size)
+      handleGenerate(deps, raw, subscriptions.size, client)
         .then(({ response, metas }) => {
           reply(response);
           for (const meta of metas) follow(meta, -1);
@@ -119,6 +126,7 @@ async function handleGenerate(
   deps: SocketGatewayDeps,
   raw: unknown,
   following: number,
+  client: ClientIdentity,
 ): Promise<{ response: GenerateAck; metas: JobMeta[] }> {
   const parsed = generateRequestSchema.safeParse(raw);
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid request: ${describeZodError(parsed.error)}`);
@@ -153,6 +161,7 @@ async function handleGenerate(
   const requestId = randomUUID();
   const enqueuedAt = Date.now();
   const metas: JobMeta[] = request.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt }));
+  await deps.limits?.request(client, metas.map((meta) => meta.jobId));
   await Promise.all(
     metas.map((meta) =>
       deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params }),

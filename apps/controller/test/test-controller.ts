@@ -8,6 +8,7 @@ import type { ClientFrame, ClientToServerEvents, RedisKeys, ServerToClientEvents
 import { connect, silentLogger } from '@mgm/worker/testing';
 import type { AdminOptions } from '../src/admin/admin-setup.ts';
 import { createController, type Controller } from '../src/controller.ts';
+import type { LimitsConfig } from '../src/limits/index.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -22,7 +23,7 @@ const kernels = new ImageKernels();
 
 export async function startTestController(
   keys: RedisKeys,
-  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions } = {},
+  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions; limits?: LimitsConfig } = {},
 ): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
@@ -44,6 +45,7 @@ export async function startTestController(
     watchdogIntervalMs: options.watchdogIntervalMs ?? 300,
     arenaWeights: options.arenaWeights,
     admin: options.admin,
+    limits: options.limits,
   });
   const port = await controller.listen(0, '127.0.0.1');
   return {

@@ -6,6 +6,7 @@ import type { RedisKeys } from '@mgm/protocol';
 import type { FrameRelay } from '../frame-relay.ts';
 import type { JobDispatcher } from '../job-dispatcher.ts';
 import type { GatewayServer } from '../socket-gateway.ts';
+import type { ClientLimits } from '../limits/index.ts';
 import type { WorkerLabels } from '../worker-labels.ts';
 import type { WorkerRegistry } from '../worker-registry.ts';
 import { attachArenaGateway } from './arena-gateway.ts';
@@ -24,6 +25,8 @@ export interface ArenaSetupOptions {
   relay: FrameRelay;
   /** Opaque worker labels for the reveal after a vote. */
   labels: WorkerLabels;
+  /** Per-client limits on battles, questions and votes; null: none. */
+  limits: ClientLimits | null;
   /** Whether a request carries the admin token or session (the vote export is admin-only). */
   authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
   logger: Logger;
@@ -60,7 +63,7 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
     random: options.random ?? (() => randomInt(2 ** 47) / 2 ** 47),
     logger,
   });
-  const routes = createVoteRoutes({ source, votes, logger, authorizeAdmin: options.authorizeAdmin, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
+  const routes = createVoteRoutes({ source, votes, logger, limits: options.limits, authorizeAdmin: options.authorizeAdmin, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
   return {
     votes,
     arena,
@@ -76,7 +79,7 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
       );
     },
     attach: (io) => {
-      attachArenaGateway(io, { arena, relay: options.relay, logger });
+      attachArenaGateway(io, { arena, relay: options.relay, limits: options.limits, logger });
     },
   };
 }

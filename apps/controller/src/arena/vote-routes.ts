@@ -13,12 +13,14 @@ import { readBody } from '../read-body.ts';
 import { recordCompareVote } from './compare-votes.ts';
 import type { AnswerSource } from './judged-answer.ts';
 import { computeLeaderboard, type LeaderboardOptions } from './leaderboard.ts';
+import { clientIp, type ClientLimits } from '../limits/index.ts';
 import type { VoteStore } from './vote-store.ts';
 
 export interface VoteRoutesDeps {
   source: AnswerSource;
   votes: VoteStore;
   logger: Logger;
+  limits: ClientLimits | null;
   leaderboard: LeaderboardOptions;
   /** Whether a request carries the admin token or session: the export holds everyone's conversations. */
   authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
@@ -52,6 +54,7 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
           methodNotAllowed(res, 'POST');
           return true;
         }
+        await deps.limits?.vote({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
         const parsed = compareVoteInputSchema.safeParse(parseJson(await readBody(req, MAX_VOTE_BYTES)));
         if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid vote: ${describeZodError(parsed.error)}`);
         const result: VoteResult = await recordCompareVote(deps.source, deps.votes, parsed.data);
