@@ -118,7 +118,9 @@ describe('arena', () => {
           { role: 'user', content: 'and blue?' },
         ],
       ]);
-      expect(fake.model.calls[0]!.params.temperature).toBe(0);
+      // The client asked for greedy decoding; the arena samples with its own parameters (FastChat's).
+      expect(fake.model.calls[0]!.params).toMatchObject({ temperature: 0.7, topP: 1 });
+      expect(fake.model.calls[0]!.params.seed).toBeUndefined();
     }
 
     const vote: ArenaVoteAck = await socket.timeout(5000).emitWithAck('vote', { battleId: first.battleId, verdict: 'a' });
@@ -277,6 +279,12 @@ describe('compare votes and the vote file', () => {
     expect(response.status).toBe(201);
     const result = (await response.json()) as { id: string; counted: boolean };
     expect(result).toMatchObject({ counted: false });
+    // The same vote again on the same answers is recorded once.
+    for (let i = 0; i < 3; i += 1) {
+      const again = await post({ jobIds: [...jobIds].reverse(), choice: { type: 'pane', pane: 2 } });
+      expect(((await again.json()) as { id: string }).id).toBe(result.id);
+    }
+    expect(await readVotes(ctl)).toHaveLength(1);
 
     const [record] = await readVotes(ctl);
     expect(record).toMatchObject({ id: result.id, mode: 'compare', blind: false, counted: false, battleId: null, choice: { type: 'pane', pane: 2 }, turns: 1 });

@@ -41,6 +41,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     workerLabelKey: `${p}:worker-label-key`,
     /** String (feedback record id): the one 👍 / 👎 / flag of a kind a job gets. */
     feedbackOnce: (jobId: string, kind: string) => `${p}:feedback:${jobId}:${kind}`,
+    /** String (vote id): the one record of identical compare votes (same answers, same choice). */
+    compareVoteOnce: (digest: string) => `${p}:compare-vote:${digest}`,
     /** BullMQ key prefix: queues live under `${p}:bull:<queue>`. */
     bullPrefix: `${p}:bull`,
   };

@@ -10,6 +10,7 @@ import {
   type ArenaVerdict,
   type ChatMessage,
   type JobMeta,
+  type SamplingParams,
   type VoteChoice,
   type VoteResult,
 } from '@mgm/protocol';
@@ -182,7 +183,7 @@ export class ArenaService {
       displayNames: [a.displayName, b.displayName],
       imageId,
       imageMode: request.imageMode,
-      params: request.params,
+      params: arenaSampling(request.params.maxNewTokens),
       turns: [],
       createdAt: this.now(),
       voteId: null,
@@ -276,6 +277,18 @@ export class ArenaService {
     if (battle.voteId !== null) throw new MgmError('BAD_REQUEST', 'this battle has already been voted on: start a new round');
     return battle;
   }
+}
+
+/**
+ * The arena samples with the server's parameters, as FastChat's battles do (temperature 0.7,
+ * top-p 1.0): a client that picked greedy decoding could recognise each model by its fixed
+ * answers. Only the length of the answer is the client's choice.
+ */
+export const ARENA_TEMPERATURE = 0.7;
+export const ARENA_TOP_P = 1.0;
+
+export function arenaSampling(maxNewTokens: number): SamplingParams {
+  return { temperature: ARENA_TEMPERATURE, topP: ARENA_TOP_P, topK: 0, repetitionPenalty: 1, maxNewTokens };
 }
 
 /** Why a blind vote must not be rated, or null when it counts (FastChat's anonymous-battle rules). */
