@@ -17,6 +17,7 @@ import { JobWatchdog } from './job-watchdog.ts';
 import type { RedisConnectionKind } from './redis-connection.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
 import { WorkerLabels } from './worker-labels.ts';
+import { originAllowed } from './origin-policy.ts';
 import { ClientLimits, registerLimitsMetrics, type LimitsConfig } from './limits/index.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
@@ -39,6 +40,8 @@ export interface ControllerOptions {
   admin?: AdminOptions;
   /** Per-client limits (absent: none; main.ts passes the LIMIT_* settings with their defaults). */
   limits?: LimitsConfig;
+  /** Browser origins allowed on socket.io besides the web app's own (ALLOWED_ORIGINS). */
+  allowedOrigins?: string[];
 }
 
 export interface Controller {
@@ -64,14 +67,20 @@ export async function createController(options: ControllerOptions): Promise<Cont
   watchdog.start();
 
   const labels = await WorkerLabels.open(redis, keys);
-  const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
   // --- per-client limits (issue 14 #5): one module, keyed by client keys (IP, session, later API key)
+  let countRefusal: (rule: string) => void = () => undefined;
   const limits = options.limits
-    ? new ClientLimits(redis, keys, options.limits, {
-        jobTtlSeconds: options.jobTtlSeconds,
-        onRefused: registerLimitsMetrics(admin.metrics.registry, options.limits),
-      })
+    ? new ClientLimits(redis, keys, options.limits, { jobTtlSeconds: options.jobTtlSeconds, onRefused: (rule) => countRefusal(rule) })
     : null;
+  const admin = await createAdmin(options.admin ?? { token: null }, {
+    redis,
+    connect: options.connect,
+    keys,
+    dispatcher,
+    logger,
+    ...(limits ? { loginGuard: { allowed: (ip: string) => limits.loginAllowed(ip), failed: (ip: string) => limits.loginFailed(ip) } } : {}),
+  });
+  if (options.limits) countRefusal = registerLimitsMetrics(admin.metrics.registry, options.limits);
   const arena = await createArena({
     redis,
     keys,
@@ -97,7 +106,16 @@ export async function createController(options: ControllerOptions): Promise<Cont
       maxUploadBytes: options.maxUploadBytes,
     }))),
   );
-  const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES });
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const io: GatewayServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req.headers, allowedOrigins);
+      if (!allowed) logger.warn({ origin: req.headers.origin }, 'socket.io connection from a foreign origin refused');
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
   attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, limits, logger });
   arena.attach(io);
   admin.attach(io);

@@ -4,6 +4,7 @@ import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_REDIS_PREFIX, MgmError, describeZodErro
 import type { AdminOptions } from './admin/admin-setup.ts';
 import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
 import { parseLimitsConfig, type LimitsConfig } from './limits/index.ts';
+import { parseAllowedOrigins } from './origin-policy.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -28,7 +29,7 @@ const envSchema = z.object({
   adminSampleIntervalMs: intFrom(500).default(5000),
   adminDeadRetentionMs: intFrom(0).default(30_000),
 });
-export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions; limits: LimitsConfig };
+export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions; limits: LimitsConfig; allowedOrigins: string[] };
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
@@ -76,5 +77,6 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
   };
   // LIMIT_* variables: see limits/limits-config.ts.
   const limits = parseLimitsConfig(env);
-  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, limits };
+  const allowedOrigins = parseAllowedOrigins(env.ALLOWED_ORIGINS);
+  return { ...config, dataDir: path.resolve(config.dataDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, limits, allowedOrigins };
 }

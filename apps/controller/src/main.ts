@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     arenaWeights: config.arenaWeights,
     admin: config.admin,
     limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');

@@ -20,7 +20,7 @@ beforeEach(async () => {
   ({ keys, cleanup } = testNamespace('limits'));
   ctl = await startTestController(keys, {
     admin: { token: TOKEN, defaultMetrics: false },
-    limits: { ...DEFAULT_LIMITS, requestsPerMinuteIp: 1000, jobsInFlightIp: 100, requestsPerMinuteSession: 6, jobsInFlightSession: 2, uploadsPerMinuteIp: 2 },
+    limits: { ...DEFAULT_LIMITS, requestsPerMinuteIp: 1000, jobsInFlightIp: 100, requestsPerMinuteSession: 6, jobsInFlightSession: 2, uploadsPerMinuteIp: 2, adminLoginFailuresIp: 3 },
   });
 });
 
@@ -86,5 +86,30 @@ describe('per-client limits', () => {
     expect(third.status).toBe(429);
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await third.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+  });
+
+  it('limits failed admin logins per IP (429 + Retry-After, even for the right token until the window ends)', async () => {
+    const login = (token: string) =>
+      fetch(`${ctl.url}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    for (let i = 0; i < 3; i += 1) expect((await login(`wrong-token-${i}-0123456789`)).status).toBe(401);
+    const blocked = await login('wrong-token-again-0123456789');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect((await login(TOKEN)).status).toBe(429);
+  });
+});
+
+describe('socket.io origins', () => {
+  const open = (origin: string) =>
+    new Promise<'connected' | 'refused'>((resolve) => {
+      const socket: ClientSocket = connectSocket(ctl.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin } });
+      sockets.push(socket);
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', () => resolve('refused'));
+    });
+
+  it("accepts the app's own origin and refuses another site's page", async () => {
+    expect(await open(ctl.url)).toBe('connected');
+    expect(await open('https://evil.example')).toBe('refused');
   });
 });
