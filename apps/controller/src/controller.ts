@@ -50,6 +50,8 @@ export interface Controller {
   readonly registry: WorkerRegistry;
   readonly dispatcher: JobDispatcher;
   readonly admin: AdminSetup;
+  /** The opaque worker labels clients see in place of worker ids. */
+  readonly labels: WorkerLabels;
   /** Listens; answers the bound port (port 0 picks a free one). */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -126,6 +128,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     registry,
     dispatcher,
     admin,
+    labels,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
