@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { RedisKeys } from '@mgm/protocol';
+import { SOCKET_MAX_PAYLOAD_BYTES, type RedisKeys } from '@mgm/protocol';
 import { createAdmin, type AdminOptions, type AdminSetup } from './admin/admin-setup.ts';
 import { createArena } from './arena/arena-setup.ts';
 import type { ArenaWeights } from './arena/model-draw.ts';
 import { createEvaluation, type EvaluationOptions } from './evaluation/evaluation-setup.ts';
 import { FeedbackLog } from './feedback-log.ts';
+import { FeedbackService } from './feedback-service.ts';
 import { FrameRelay } from './frame-relay.ts';
 import { createHttpApi } from './http-api.ts';
 import { withLensRoute } from './lens-route.ts';
@@ -16,14 +17,18 @@ import { ImageStore, type NormalizeUpload } from './image-store.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { JobWatchdog } from './job-watchdog.ts';
 import { createOpenAiApi, type OpenAiApi, type OpenAiApiOptions } from './openai/openai-api.ts';
+import type { RedisConnectionKind } from './redis-connection.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
+import { WorkerLabels } from './worker-labels.ts';
+import { originAllowed } from './origin-policy.ts';
+import { ClientLimits, registerLimitsMetrics, type LimitsConfig } from './limits/index.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
 export interface ControllerOptions {
-  /** Commands connection. */
+  /** Commands connection (fail-fast: see RedisConnectionKind). */
   redis: Redis;
   /** Makes the extra connections (frame relay, BullMQ queues and events); all closed by `close`. */
-  connect: (role: string) => Redis;
+  connect: (role: string, kind?: RedisConnectionKind) => Redis;
   keys: RedisKeys;
   logger: Logger;
   normalizeUpload: NormalizeUpload;
@@ -40,6 +45,10 @@ export interface ControllerOptions {
   openai?: OpenAiApiOptions;
   /** Evaluation runs (absent: the shipped set is looked for at ./models/eval). */
   evaluation?: EvaluationOptions;
+  /** Per-client limits (absent: none; main.ts passes the LIMIT_* settings with their defaults). */
+  limits?: LimitsConfig;
+  /** Browser origins allowed on socket.io besides the web app's own (ALLOWED_ORIGINS). */
+  allowedOrigins?: string[];
 }
 
 export interface Controller {
@@ -49,6 +58,8 @@ export interface Controller {
   readonly dispatcher: JobDispatcher;
   readonly admin: AdminSetup;
   readonly openai: OpenAiApi;
+  /** The opaque worker labels clients see in place of worker ids. */
+  readonly labels: WorkerLabels;
   /** Listens; answers the bound port (port 0 picks a free one). */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -65,18 +76,35 @@ export async function createController(options: ControllerOptions): Promise<Cont
   const watchdog = new JobWatchdog(relay, dispatcher, registry, logger.child({ component: 'watchdog' }), options.watchdogIntervalMs);
   watchdog.start();
 
+  const labels = await WorkerLabels.open(redis, keys);
+  // --- per-client limits (issue 14 #5): one module, keyed by client keys (IP, session, later API key)
+  let countRefusal: (rule: string) => void = () => undefined;
+  const limits = options.limits
+    ? new ClientLimits(redis, keys, options.limits, { jobTtlSeconds: options.jobTtlSeconds, onRefused: (rule) => countRefusal(rule) })
+    : null;
+  const admin = await createAdmin(options.admin ?? { token: null }, {
+    redis,
+    connect: options.connect,
+    keys,
+    dispatcher,
+    logger,
+    ...(limits ? { loginGuard: { allowed: (ip: string) => limits.loginAllowed(ip), failed: (ip: string) => limits.loginFailed(ip) } } : {}),
+  });
+  if (options.limits) countRefusal = registerLimitsMetrics(admin.metrics.registry, options.limits);
   const arena = await createArena({
     redis,
     keys,
     registry,
     dispatcher,
     relay,
+    labels,
+    limits,
+    authorizeAdmin: async (req) => (await admin.auth.authorize(req.headers)) !== null,
     logger,
     dataDir: options.dataDir,
     jobTtlSeconds: options.jobTtlSeconds,
     weights: options.arenaWeights ?? {},
   });
-  const admin = await createAdmin(options.admin ?? { token: null }, { redis, connect: options.connect, keys, dispatcher, logger });
   const images = new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds);
   const openai = createOpenAiApi(options.openai ?? { openAccess: false, fetchImages: false }, {
     redis,
@@ -107,13 +135,23 @@ export async function createController(options: ControllerOptions): Promise<Cont
       redis,
       registry,
       images,
-      feedback: new FeedbackLog(options.dataDir),
+      feedback: new FeedbackService({ source: { redis, keys, dispatcher }, log: new FeedbackLog(options.dataDir), jobTtlSeconds: options.jobTtlSeconds }),
       logger,
+      limits,
       maxUploadBytes: options.maxUploadBytes,
     })))))),
   );
-  const io: GatewayServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
-  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, logger });
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const io: GatewayServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req.headers, allowedOrigins);
+      if (!allowed) logger.warn({ origin: req.headers.origin }, 'socket.io connection from a foreign origin refused');
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
+  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, limits, logger });
   arena.attach(io);
   admin.attach(io);
 
@@ -124,6 +162,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     dispatcher,
     admin,
     openai,
+    labels,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

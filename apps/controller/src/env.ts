@@ -5,6 +5,8 @@ import type { AdminOptions } from './admin/admin-setup.ts';
 import { parseArenaWeights, type ArenaWeights } from './arena/model-draw.ts';
 import type { OpenAiApiOptions } from './openai/openai-api.ts';
 import { parseOpenAiEnv } from './openai/openai-env.ts';
+import { parseLimitsConfig, type LimitsConfig } from './limits/index.ts';
+import { parseAllowedOrigins } from './origin-policy.ts';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -30,7 +32,13 @@ const envSchema = z.object({
   adminSampleIntervalMs: intFrom(500).default(5000),
   adminDeadRetentionMs: intFrom(0).default(30_000),
 });
-export type ControllerConfig = z.infer<typeof envSchema> & { arenaWeights: ArenaWeights; admin: AdminOptions; openai: OpenAiApiOptions };
+export type ControllerConfig = z.infer<typeof envSchema> & {
+  arenaWeights: ArenaWeights;
+  admin: AdminOptions;
+  openai: OpenAiApiOptions;
+  limits: LimitsConfig;
+  allowedOrigins: string[];
+};
 
 /**
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
@@ -80,5 +88,17 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     deadRetentionMs: config.adminDeadRetentionMs,
   };
   const openai = parseOpenAiEnv(env, config.production);
-  return { ...config, dataDir: path.resolve(config.dataDir), evalSetDir: path.resolve(config.evalSetDir), arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS), admin, openai };
+  // LIMIT_* variables: see limits/limits-config.ts.
+  const limits = parseLimitsConfig(env);
+  const allowedOrigins = parseAllowedOrigins(env.ALLOWED_ORIGINS);
+  return {
+    ...config,
+    dataDir: path.resolve(config.dataDir),
+    evalSetDir: path.resolve(config.evalSetDir),
+    arenaWeights: parseArenaWeights(env.ARENA_WEIGHTS),
+    admin,
+    openai,
+    limits,
+    allowedOrigins,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { decodeFrameEntry, isTerminalFrame, streamIdAfterSeq, type JobMeta, type RedisKeys, type StreamFrame } from '@mgm/protocol';
+import { decodeFrameEntry, isTerminalFrame, seqFromStreamId, streamIdAfterSeq, type JobMeta, type RedisKeys, type StreamFrame } from '@mgm/protocol';
 
 type XReadResult = [stream: string, entries: [id: string, fields: string[]][]][] | null;
 
@@ -74,6 +74,59 @@ export class FrameRelay {
   /** Jobs someone is waiting on (no terminal frame delivered yet). */
   openJobs(): JobMeta[] {
     return [...this.subscriptions.values()].map((set) => [...set][0]!.meta);
+  }
+
+  /**
+   * Followed jobs whose records Redis lost (restarted without persistence, flushed, failed over
+   * to an empty replica): the job's meta is gone, or its stream ends before a frame a subscriber
+   * already got. Their frames can never arrive; see `endLost`.
+   */
+  async lostJobs(): Promise<JobMeta[]> {
+    // The cursors as they are now, before the reads: the relay may deliver more while they run.
+    const jobs = [...this.subscriptions.entries()].map(([jobId, set]) => [jobId, set, Math.max(...[...set].map((s) => s.cursor))] as const);
+    if (jobs.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const [jobId] of jobs) {
+      pipeline.exists(this.keys.jobMeta(jobId));
+      pipeline.xrevrange(this.keys.jobStream(jobId), '+', '-', 'COUNT', 1);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const lost: JobMeta[] = [];
+    jobs.forEach(([, set, seen], i) => {
+      const [metaError, metaExists] = replies[i * 2] ?? [null, 1];
+      const [streamError, last] = replies[i * 2 + 1] ?? [null, []];
+      if (metaError || streamError) return;
+      const lastEntry = (last as [string, string[]][])[0];
+      const lastSeq = lastEntry ? seqFromStreamId(lastEntry[0]) : -1;
+      if (metaExists === 0 || lastSeq < seen) lost.push([...set][0]!.meta);
+    });
+    return lost;
+  }
+
+  /**
+   * Ends a lost job for its subscribers: each gets a STREAM_LOST error frame right after the last
+   * seq it saw (so its stream has no gap), and the job is no longer followed.
+   */
+  endLost(jobId: string): number {
+    const set = this.subscriptions.get(jobId);
+    if (!set) return 0;
+    for (const subscription of [...set]) {
+      const frame: StreamFrame = {
+        type: 'error',
+        jobId,
+        seq: subscription.cursor + 1,
+        code: 'STREAM_LOST',
+        message: 'this answer was lost (the server restarted its store): please ask again',
+      };
+      subscription.cursor = frame.seq;
+      try {
+        subscription.deliver(frame);
+      } catch (error) {
+        this.logger.error({ err: error, jobId }, 'frame delivery failed');
+      }
+      this.unsubscribe(subscription);
+    }
+    return set.size;
   }
 
   get subscriptionCount(): number {

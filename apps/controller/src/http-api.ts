@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
+  MAX_CONVERSATION_BYTES,
   MgmError,
   describeZodError,
   feedbackInputSchema,
@@ -10,22 +11,26 @@ import {
   type ModelListResponse,
   type WorkerListResponse,
 } from '@mgm/protocol';
-import type { FeedbackLog } from './feedback-log.ts';
+import type { FeedbackService } from './feedback-service.ts';
 import type { ImageStore } from './image-store.ts';
 import { methodNotAllowed, parseJson, sendError, sendJson } from './http-json.ts';
 import { readBody } from './read-body.ts';
+import { clientIp, type ClientLimits } from './limits/index.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
 export interface HttpApiDeps {
   redis: Redis;
   registry: WorkerRegistry;
   images: ImageStore;
-  feedback: FeedbackLog;
+  feedback: FeedbackService;
   logger: Logger;
+  /** Per-client limits; null: none. */
+  limits: ClientLimits | null;
   maxUploadBytes: number;
 }
 
-const MAX_JSON_BYTES = 512 * 1024;
+/** A feedback post names a job and carries at most a comment (the browser also sends the conversation, which is ignored). */
+const MAX_FEEDBACK_BYTES = MAX_CONVERSATION_BYTES + 64 * 1024;
 const IMAGE_PATH = /^\/api\/images\/([^/]+)$/;
 
 /**
@@ -60,6 +65,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespons
   }
   if (path === '/api/images') {
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    await deps.limits?.upload({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
     const bytes = await readUpload(req, deps.maxUploadBytes);
     return sendJson(res, 201, await deps.images.put(bytes));
   }
@@ -79,12 +85,13 @@ async function route(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespons
   }
   if (path === '/api/feedback') {
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    const body = parseJson(await readBody(req, MAX_JSON_BYTES));
+    await deps.limits?.feedback({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
+    const body = parseJson(await readBody(req, MAX_FEEDBACK_BYTES));
     const parsed = feedbackInputSchema.safeParse(body);
     if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid feedback: ${describeZodError(parsed.error)}`);
-    const record = await deps.feedback.append(parsed.data);
-    const response: FeedbackResponse = { ok: true, id: record.id };
-    return sendJson(res, 201, response);
+    const recorded = await deps.feedback.record(parsed.data);
+    const response: FeedbackResponse = { ok: true, id: recorded.id };
+    return sendJson(res, recorded.duplicate ? 200 : 201, response);
   }
   throw new MgmError('NOT_FOUND', `no route ${method} ${path}`);
 }

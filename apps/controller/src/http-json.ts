@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { MgmError, httpStatusByCode, toApiError } from '@mgm/protocol';
+import { MgmError, httpStatusByCode, isStoreUnavailable, toApiError } from '@mgm/protocol';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -30,14 +30,17 @@ export function methodNotAllowed(res: ServerResponse, allowed: string): void {
  * anything that is not an MgmError. Once headers are out, the connection is dropped instead.
  */
 export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
-  if (!(error instanceof MgmError)) logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
+  if (isStoreUnavailable(error)) logger.warn({ method: req.method, url: req.url, reason: (error as Error).message }, 'request refused: Redis is unavailable');
+  else if (!(error instanceof MgmError)) logger.error({ err: error, method: req.method, url: req.url }, 'request failed');
   const apiError = toApiError(error);
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const status = httpStatusByCode[apiError.code];
-  // A body we refused to read may still be arriving: close the connection after answering.
-  if (status === 413) res.setHeader('connection', 'close');
+  const retryAfter = error instanceof MgmError && error.code === 'RATE_LIMITED' ? error.details?.retryAfterSeconds : undefined;
+  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
+  // A body we refused to read all of may still be arriving: close the connection after answering.
+  if (!req.complete) res.setHeader('connection', 'close');
   sendJson(res, status, { error: apiError });
 }

@@ -11,11 +11,12 @@ import {
   type UnsequencedFrame,
 } from '@mgm/protocol';
 import { abortedEndFrame, appendFrame } from './frame-append.ts';
+import type { RedisConnectionKind } from './redis-connection.ts';
 
 export interface JobDispatcherOptions {
   redis: Redis;
   /** Makes the connections of BullMQ queues and queue-event listeners (closed by `close`). */
-  connect: (role: string) => Redis;
+  connect: (role: string, kind?: RedisConnectionKind) => Redis;
   keys: RedisKeys;
   logger: Logger;
   /** How long a job's frames and metadata are kept (resume window). */
@@ -37,7 +38,7 @@ export class JobDispatcher {
   queue(model: string): Queue {
     let queue = this.queues.get(model);
     if (!queue) {
-      queue = new Queue(queueNameForModel(model), { connection: this.connection(`queue-${model}`), prefix: this.options.keys.bullPrefix });
+      queue = new Queue(queueNameForModel(model), { connection: this.connection(`queue-${model}`, 'commands'), prefix: this.options.keys.bullPrefix });
       queue.on('error', (error) => this.options.logger.warn({ err: error, model }, 'queue error'));
       this.queues.set(model, queue);
     }
@@ -147,8 +148,8 @@ export class JobDispatcher {
     await Promise.all(this.connections.map((c) => c.quit().catch(() => undefined)));
   }
 
-  private connection(role: string): Redis {
-    const connection = this.options.connect(role);
+  private connection(role: string, kind: RedisConnectionKind = 'blocking'): Redis {
+    const connection = this.options.connect(role, kind);
     this.connections.push(connection);
     return connection;
   }

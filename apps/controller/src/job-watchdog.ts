@@ -43,9 +43,19 @@ export class JobWatchdog {
       this.orphanedSince.clear();
       return;
     }
+    // First the jobs whose records Redis lost: nothing else would ever end them for their clients.
+    const lost = new Set<string>();
+    for (const meta of await this.relay.lostJobs()) {
+      lost.add(meta.jobId);
+      this.logger.warn({ jobId: meta.jobId, model: meta.model }, 'the job\'s records were lost by Redis; ending it with STREAM_LOST');
+      this.relay.endLost(meta.jobId);
+      // A worker still answering it stops at its next frame (its appends find the stream gone).
+      await this.dispatcher.discard(meta).catch(() => undefined);
+    }
     const served = new Set((await this.registry.list()).filter((w) => w.state !== 'draining').map((w) => w.model));
     const seen = new Set<string>();
     for (const meta of open) {
+      if (lost.has(meta.jobId)) continue;
       seen.add(meta.jobId);
       const { state, failedReason } = await this.dispatcher.state(meta);
       if (state === 'failed') {

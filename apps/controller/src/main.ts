@@ -3,7 +3,7 @@ import { isMgmError, redisKeys } from '@mgm/protocol';
 import { createController } from './controller.ts';
 import { parseControllerConfig } from './env.ts';
 import { createLogger } from './logger.ts';
-import { connectRedis } from './redis-connection.ts';
+import { connectRedis, redisReady } from './redis-connection.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -14,11 +14,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, 'mgm-controller');
-  const redis = connectRedis(config.redisUrl, 'controller', logger);
+  const redis = connectRedis(config.redisUrl, 'controller', logger, 'commands');
+  await redisReady(redis);
   const kernels = new ImageKernels();
   const controller = await createController({
     redis,
-    connect: (role) => connectRedis(config.redisUrl, `controller-${role}`, logger),
+    connect: (role, kind) => connectRedis(config.redisUrl, `controller-${role}`, logger, kind),
     keys: redisKeys(config.redisPrefix),
     logger,
     normalizeUpload: (bytes) => normalizeUpload(bytes, { maxBytes: config.maxUploadBytes }, kernels),
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     admin: config.admin,
     openai: config.openai,
     evaluation: { setDir: config.evalSetDir },
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
   });
   const port = await controller.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${port}`, redisPrefix: config.redisPrefix, dataDir: config.dataDir }, 'controller listening');

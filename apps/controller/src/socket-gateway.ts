@@ -19,6 +19,9 @@ import {
 } from '@mgm/protocol';
 import type { FrameRelay, FrameSubscription } from './frame-relay.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
+import { assertPromptFits } from './prompt-admission.ts';
+import { clientIp, sessionOf, type ClientIdentity, type ClientLimits } from './limits/index.ts';
+import type { WorkerLabels } from './worker-labels.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
 
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -33,6 +36,10 @@ export interface SocketGatewayDeps {
   registry: WorkerRegistry;
   dispatcher: JobDispatcher;
   relay: FrameRelay;
+  /** Clients see opaque worker labels, never worker ids (they hold host names and pids). */
+  labels: WorkerLabels;
+  /** Per-client limits; null: none. */
+  limits: ClientLimits | null;
   logger: Logger;
 }
 
@@ -44,13 +51,17 @@ export interface SocketGatewayDeps {
 export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps): void {
   io.on('connection', (socket: GatewaySocket) => {
     const logger = deps.logger.child({ socketId: socket.id });
+    const client: ClientIdentity = {
+      ip: clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for']),
+      session: sessionOf((socket.handshake.auth as Record<string, unknown> | undefined)?.session),
+    };
     const subscriptions = new Map<string, FrameSubscription>();
 
     const follow = (meta: JobMeta, afterSeq: number): void => {
       const previous = subscriptions.get(meta.jobId);
       if (previous) deps.relay.unsubscribe(previous);
       const subscription = deps.relay.subscribe(meta, afterSeq, (frame) => {
-        socket.emit('frame', { ...frame, requestId: meta.requestId, model: meta.model });
+        socket.emit('frame', { ...deps.labels.publicFrame(frame), requestId: meta.requestId, model: meta.model });
         if (frame.type === 'end' || frame.type === 'error') subscriptions.delete(meta.jobId);
       });
       subscriptions.set(meta.jobId, subscription);
@@ -63,7 +74,7 @@ export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps):
 
     socket.on('generate', (raw, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      handleGenerate(deps, raw, subscriptions.size)
+      handleGenerate(deps, raw, subscriptions.size, client)
         .then(({ response, metas }) => {
           reply(response);
           for (const meta of metas) follow(meta, -1);
@@ -115,6 +126,7 @@ async function handleGenerate(
   deps: SocketGatewayDeps,
   raw: unknown,
   following: number,
+  client: ClientIdentity,
 ): Promise<{ response: GenerateAck; metas: JobMeta[] }> {
   const parsed = generateRequestSchema.safeParse(raw);
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid request: ${describeZodError(parsed.error)}`);
@@ -142,6 +154,7 @@ async function handleGenerate(
     if (!hosting.some((w) => w.state === 'ready' || w.state === 'paused')) {
       throw new MgmError('NO_WORKER', `every worker of "${model}" is ${hosting.map((w) => w.state).join(' or ')} right now; try again shortly`);
     }
+    assertPromptFits(request.messages, imageId !== null, hosting, model);
   }
   if (imageStored === 0) {
     throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
@@ -150,6 +163,7 @@ async function handleGenerate(
   const requestId = randomUUID();
   const enqueuedAt = Date.now();
   const metas: JobMeta[] = request.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt }));
+  await deps.limits?.request(client, metas.map((meta) => meta.jobId));
   await Promise.all(
     metas.map((meta) =>
       deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params, explain: request.explain }),

@@ -118,7 +118,9 @@ describe('arena', () => {
           { role: 'user', content: 'and blue?' },
         ],
       ]);
-      expect(fake.model.calls[0]!.params.temperature).toBe(0);
+      // The client asked for greedy decoding; the arena samples with its own parameters (FastChat's).
+      expect(fake.model.calls[0]!.params).toMatchObject({ temperature: 0.7, topP: 1 });
+      expect(fake.model.calls[0]!.params.seed).toBeUndefined();
     }
 
     const vote: ArenaVoteAck = await socket.timeout(5000).emitWithAck('vote', { battleId: first.battleId, verdict: 'a' });
@@ -126,7 +128,9 @@ describe('arena', () => {
     expect(vote.vote).toEqual({ id: expect.any(String), counted: true, notCountedReason: null });
     const revealed = [vote.reveal.a.model, vote.reveal.b.model];
     expect(new Set(revealed)).toEqual(new Set(asked.map((fake) => fake.model.info.name)));
-    expect(vote.reveal.a).toMatchObject({ displayName: vote.reveal.a.model.toUpperCase(), workerId: `${vote.reveal.a.model}-worker-1`, finishReason: 'stop' });
+    expect(vote.reveal.a).toMatchObject({ displayName: vote.reveal.a.model.toUpperCase(), workerId: expect.stringMatching(/^w-[0-9a-f]{10}$/), finishReason: 'stop' });
+    // The reveal names the model, not where it ran: the worker id (host, pid) stays in the admin export.
+    expect(vote.reveal.a.workerId).not.toContain('worker-1');
 
     const [record] = await readVotes(ctl);
     expect(record).toMatchObject({
@@ -275,6 +279,12 @@ describe('compare votes and the vote file', () => {
     expect(response.status).toBe(201);
     const result = (await response.json()) as { id: string; counted: boolean };
     expect(result).toMatchObject({ counted: false });
+    // The same vote again on the same answers is recorded once.
+    for (let i = 0; i < 3; i += 1) {
+      const again = await post({ jobIds: [...jobIds].reverse(), choice: { type: 'pane', pane: 2 } });
+      expect(((await again.json()) as { id: string }).id).toBe(result.id);
+    }
+    expect(await readVotes(ctl)).toHaveLength(1);
 
     const [record] = await readVotes(ctl);
     expect(record).toMatchObject({ id: result.id, mode: 'compare', blind: false, counted: false, battleId: null, choice: { type: 'pane', pane: 2 }, turns: 1 });
@@ -322,8 +332,10 @@ describe('compare votes and the vote file', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/still being written/);
   });
 
-  it('keeps the votes across a controller restart and exports them as JSONL', async () => {
-    const first = await controller();
+  it('keeps the votes across a controller restart and exports them as JSONL (admin only)', async () => {
+    const admin = { token: 'arena-test-admin-token-0123456789' };
+    const bearer = { headers: { authorization: `Bearer ${admin.token}` } };
+    const first = await controller({ admin });
     await worker('alpha');
     await worker('beta');
     const { socket, frames } = await arenaClient(first.url);
@@ -332,21 +344,29 @@ describe('compare votes and the vote file', () => {
     await ended(frames, 0);
     const vote = await socket.timeout(5000).emitWithAck('vote', { battleId: ask.battleId, verdict: 'a' });
     if (!vote.ok) throw new Error(vote.error.message);
-    const exported = await (await fetch(`${first.url}/api/votes/export`)).text();
+    // Without the token the export answers 401 and shows nothing (it holds everyone's conversations).
+    const anonymous = await fetch(`${first.url}/api/votes/export`);
+    expect(anonymous.status).toBe(401);
+    const refused = await anonymous.text();
+    expect(refused).toContain('UNAUTHORIZED');
+    expect(refused).not.toContain(vote.vote.id);
+    const exported = await (await fetch(`${first.url}/api/votes/export`, bearer)).text();
     await first.close();
     controllers.splice(controllers.indexOf(first), 1);
 
-    const second = await controller({ dataDir: first.dataDir });
+    const second = await controller({ dataDir: first.dataDir, admin });
     const board = (await (await fetch(`${second.url}/api/leaderboard`)).json()) as LeaderboardResponse;
     expect(board.votes).toMatchObject({ total: 1, counted: 1 });
     expect(board.models.map((m) => m.model)).toEqual([vote.reveal.a.model, vote.reveal.b.model]);
-    const response = await fetch(`${second.url}/api/votes/export`);
+    const response = await fetch(`${second.url}/api/votes/export`, bearer);
     expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="votes.jsonl"/);
     const text = await response.text();
     expect(text).toBe(exported);
     expect(JSON.parse(text.trim())).toMatchObject({ id: vote.vote.id, mode: 'arena' });
-    expect(await (await fetch(`${second.url}/api/votes/export?mode=compare`)).text()).toBe('');
-    expect((await fetch(`${second.url}/api/votes/export?mode=other`)).status).toBe(400);
+    expect(JSON.parse(text.trim())).toMatchObject({ panes: [{ workerId: expect.stringMatching(/-worker-1$/) }, {}] });
+    expect(await (await fetch(`${second.url}/api/votes/export?mode=compare`, bearer)).text()).toBe('');
+    expect((await fetch(`${second.url}/api/votes/export?mode=other`, bearer)).status).toBe(400);
+    expect((await fetch(`${second.url}/api/votes/export?mode=compare`)).status).toBe(401);
   });
 });

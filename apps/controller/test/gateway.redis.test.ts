@@ -62,7 +62,9 @@ describe('socket.io gateway', () => {
     const frames = (await framesUntilEnd(socket, [ack.jobs[0]!.jobId])).get(ack.jobs[0]!.jobId)!;
     expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
     expect(frames.every((f) => f.requestId === ack.requestId && f.model === 'alpha')).toBe(true);
-    expect(frames[0]).toMatchObject({ type: 'start', workerId: 'w1' });
+    // Clients get an opaque label, never the worker id (which holds the host name and pid by default).
+    expect(frames[0]).toMatchObject({ type: 'start', workerId: expect.stringMatching(/^w-[0-9a-f]{10}$/) });
+    expect(JSON.stringify(frames)).not.toContain('w1');
     const end = frames.at(-1)!;
     expect(end).toMatchObject({ type: 'end', finishReason: 'stop', text: 'answer to what is red' });
     expect(textOf(frames)).toBe('answer to what is red');

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedbackRecordSchema, modelListResponseSchema, workerListResponseSchema, type RedisKeys } from '@mgm/protocol';
 import { connect, startTestWorker, testNamespace, waitFor, type TestWorker } from '@mgm/worker/testing';
 import { makePng } from './make-png.ts';
-import { startTestController, type TestController } from './test-controller.ts';
+import { framesUntilEnd, openClient, startTestController, type TestController } from './test-controller.ts';
 
 let redis: Redis;
 let keys: RedisKeys;
@@ -114,34 +114,57 @@ describe('HTTP API', () => {
     expect(await getJson('/healthz')).toEqual({ status: 200, body: { ok: true, redis: 'up' } });
   });
 
-  it('appends feedback as JSONL under the data directory and refuses an invalid vote', async () => {
+  it('appends feedback on a real answer as JSONL, read from the job itself, once per kind; refuses made-up jobs', async () => {
+    workers.push(await startTestWorker(keys, { workerId: 'fb-1', name: 'alpha', tokenDelayMs: 1 }));
+    const socket = await openClient(ctl.url);
+    const ack = await socket.timeout(5000).emitWithAck('generate', { messages: [{ role: 'user', content: 'what colour?' }], models: ['alpha'] });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const jobId = ack.jobs[0]!.jobId;
+    await framesUntilEnd(socket, [jobId]);
+    socket.close();
     const vote = {
       kind: 'upvote',
-      requestId: 'req-1',
-      jobId: 'job-1',
+      requestId: ack.requestId,
+      jobId,
       model: 'alpha',
+      // What the browser sends is not trusted: the record holds the job's own conversation and answer.
       conversation: [
         { role: 'user', content: 'what colour?' },
-        { role: 'assistant', content: 'red' },
+        { role: 'assistant', content: 'x'.repeat(30_000) },
       ],
       params: { temperature: 0.2, topP: 0.7, topK: 0, repetitionPenalty: 1, maxNewTokens: 512 },
       imageMode: 'pad',
       imageHash: 'c'.repeat(64),
       timingsMs: { queue: 1, preprocess: 2, vision: 3, prefill: 4, ttft: 10, decode: 20, total: 31 },
     };
-    const ok = await fetch(`${ctl.url}/api/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(vote) });
+    const post = (body: unknown) => fetch(`${ctl.url}/api/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await post(vote);
     expect(ok.status).toBe(201);
-    const flag = await fetch(`${ctl.url}/api/feedback`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...vote, kind: 'flag', comment: 'wrong' }),
-    });
+    const { id } = (await ok.json()) as { id: string };
+    const flag = await post({ ...vote, kind: 'flag', comment: 'wrong' });
     expect(flag.status).toBe(201);
+    // The same kind again on the same job: the first record's id, nothing written.
+    for (let i = 0; i < 5; i += 1) {
+      const again = await post(vote);
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { id: string }).id).toBe(id);
+    }
     const lines = (await readFile(path.join(ctl.dataDir, 'feedback.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
     const first = feedbackRecordSchema.parse(JSON.parse(lines[0]!));
-    expect(first).toMatchObject({ kind: 'upvote', model: 'alpha', imageHash: 'c'.repeat(64), params: { topP: 0.7 } });
-    expect(first.timingsMs?.ttft).toBe(10);
+    expect(first).toMatchObject({ id, kind: 'upvote', model: 'alpha', jobId, imageHash: null, workerId: 'fb-1', finishReason: 'stop' });
+    expect(first.conversation).toEqual([
+      { role: 'user', content: 'what colour?' },
+      { role: 'assistant', content: 'answer to what colour?' },
+    ]);
+    expect(first.timingsMs?.ttft).toBeGreaterThan(0);
+
+    // Made-up jobs, or a real job under another request or model, are refused.
+    const madeUp = await post({ ...vote, jobId: 'job-1', requestId: 'req-1' });
+    expect(madeUp.status).toBe(404);
+    expect(((await madeUp.json()) as { error: { code: string } }).error.code).toBe('JOB_NOT_FOUND');
+    expect((await post({ ...vote, kind: 'downvote', requestId: 'req-1' })).status).toBe(400);
+    expect((await readFile(path.join(ctl.dataDir, 'feedback.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
 
     const bad = await fetch(`${ctl.url}/api/feedback`, { method: 'POST', body: JSON.stringify({ ...vote, kind: 'meh' }) });
     expect(bad.status).toBe(400);

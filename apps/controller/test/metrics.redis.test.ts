@@ -77,18 +77,21 @@ describe('Prometheus /metrics', () => {
     expect(sample(after, 'mgm:worker_jobs_done', { model: 'alpha', worker: 'm1' })).toBeGreaterThanOrEqual(0);
     expect(after).toContain('# TYPE mgm:time_to_first_token_seconds histogram');
 
-    // A prompt the model refuses: an error outcome with its code.
+    // A prompt the model refuses: a rejected request (its own input), not an error of the service.
     const failed = await ask('x'.repeat(300));
     expect(failed.frames.at(-1)).toMatchObject({ type: 'error', code: 'PROMPT_TOO_LONG' });
     const afterError = await waitFor(async () => {
       const text = await scrape();
-      const counted = sample(text, 'mgm:request_errors_total', { model: 'alpha', code: 'PROMPT_TOO_LONG' }) === 1;
-      // The gauge reads a snapshot that may have been taken a moment before the job failed.
-      return counted && sample(text, 'mgm:queue_jobs', { model: 'alpha', state: 'failed' }) === 1 ? text : null;
-    }, 'the failed request to be counted');
-    expect(sample(afterError, 'mgm:requests_total', { model: 'alpha', outcome: 'error' })).toBe(1);
+      const counted = sample(text, 'mgm:requests_rejected_total', { model: 'alpha', code: 'PROMPT_TOO_LONG' }) === 1;
+      // The gauge reads a snapshot that may have been taken a moment before the job ended.
+      return counted && sample(text, 'mgm:queue_jobs', { model: 'alpha', state: 'completed' }) === 2 ? text : null;
+    }, 'the rejected request to be counted');
+    expect(sample(afterError, 'mgm:requests_total', { model: 'alpha', outcome: 'rejected' })).toBe(1);
+    expect(sample(afterError, 'mgm:requests_total', { model: 'alpha', outcome: 'error' })).toBeUndefined();
+    expect(sample(afterError, 'mgm:request_errors_total', { model: 'alpha', code: 'PROMPT_TOO_LONG' })).toBeUndefined();
     expect(sample(afterError, 'mgm:requests_total', { model: 'alpha', outcome: 'stop' })).toBe(1);
-    expect(sample(afterError, 'mgm:queue_jobs', { model: 'alpha', state: 'completed' })).toBe(1);
+    expect(sample(afterError, 'mgm:queue_jobs', { model: 'alpha', state: 'failed' })).toBe(0);
+    expect(sample(afterError, 'mgm:worker_jobs_failed', { model: 'alpha', worker: 'm1' })).toBe(0);
   });
 
   it('counts a stopped answer as an abort, with the tokens it generated', async () => {

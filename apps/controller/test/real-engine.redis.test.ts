@@ -76,7 +76,7 @@ describe('the whole stack with the real engine', () => {
     expect(end.tokens.visual).toBe(16);
     expect(end.tokens.generated).toBeGreaterThan(0);
     expect(textOf(frames)).toBe(end.text);
-    expect(frames[0]).toMatchObject({ type: 'start', workerId: 'real-1' });
+    expect(frames[0]).toMatchObject({ type: 'start', workerId: ctl.controller.labels.label('real-1') });
 
     const png = new Uint8Array(await (await fetch(`${ctl.url}/api/images/${imageId}`)).arrayBuffer());
     const model = await loadModel(checkpoint, { device: 'cpu' });

@@ -106,7 +106,7 @@ describe('Redis with ACL users', () => {
       if (!ack.ok) throw new Error(ack.error.message);
       const frames = (await framesUntilEnd(socket, [ack.jobs[0]!.jobId])).get(ack.jobs[0]!.jobId)!;
       expect(frames.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
-      expect(frames[0]).toMatchObject({ type: 'start', workerId: 'acl-worker' });
+      expect(frames[0]).toMatchObject({ type: 'start', workerId: controller!.labels.label('acl-worker') });
     } finally {
       socket.close();
     }

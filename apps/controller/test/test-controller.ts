@@ -10,6 +10,7 @@ import type { AdminOptions } from '../src/admin/admin-setup.ts';
 import { createController, type Controller } from '../src/controller.ts';
 import type { OpenAiApiOptions } from '../src/openai/openai-api.ts';
 import type { EvaluationOptions } from '../src/evaluation/evaluation-setup.ts';
+import type { LimitsConfig } from '../src/limits/index.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -24,7 +25,7 @@ const kernels = new ImageKernels();
 
 export async function startTestController(
   keys: RedisKeys,
-  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions; openai?: OpenAiApiOptions; evaluation?: EvaluationOptions } = {},
+  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions; openai?: OpenAiApiOptions; evaluation?: EvaluationOptions; limits?: LimitsConfig } = {},
 ): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
@@ -48,6 +49,7 @@ export async function startTestController(
     admin: options.admin,
     openai: options.openai,
     evaluation: options.evaluation,
+    limits: options.limits,
   });
   const port = await controller.listen(0, '127.0.0.1');
   return {

@@ -84,7 +84,8 @@ describe('worker failures', () => {
     doomed.kill('SIGKILL');
     const frames = (await job.all).get(job.jobId)!;
     const starts = frames.filter((f) => f.type === 'start').map((f) => (f.type === 'start' ? f.workerId : ''));
-    expect(starts).toEqual(['doomed', 'rescuer']);
+    // Clients see the workers' opaque labels, not their ids.
+    expect(starts).toEqual([ctl.controller.labels.label('doomed'), ctl.controller.labels.label('rescuer')]);
     expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
     expect(frames.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop', text: longAnswer });
     expect(textOf(frames)).toBe(longAnswer);

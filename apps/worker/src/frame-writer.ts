@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
+import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
 
 export interface FrameWriterOptions {
   redis: Redis;
@@ -30,8 +30,12 @@ export class FrameWriter {
   private lastDeltaSentAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
   private urgent = false;
-  /** False once the stream holds a terminal frame (someone else ended the job). */
+  /** False once the stream holds a terminal frame (someone else ended the job), or was lost. */
   open = true;
+  /** True once an append found the stream gone after this writer had written to it (Redis lost its data). */
+  lost = false;
+  /** Whether this writer appended before: then a missing stream is lost, never created again from seq 0. */
+  private appended = false;
 
   constructor(private readonly options: FrameWriterOptions) {}
 
@@ -93,8 +97,14 @@ export class FrameWriter {
   private async send(frame: UnsequencedFrame): Promise<number> {
     const { redis, streamKey, cancelKey, ttlSeconds } = this.options;
     const [type, body] = encodeFrame(frame);
-    const [seq, cancelled] = (await redis.eval(APPEND_FRAME_LUA, 2, streamKey, cancelKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds)) as [number, number];
+    const mustExist = this.appended ? '1' : '0';
+    const [seq, cancelled] = (await redis.eval(APPEND_FRAME_LUA, 2, streamKey, cancelKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds, mustExist)) as [
+      number,
+      number,
+    ];
+    if (seq >= 0) this.appended = true;
     if (seq < 0) this.open = false;
+    if (seq === STREAM_LOST_SEQ) this.lost = true;
     if (cancelled === 1 && !this.cancelled) {
       this.cancelled = true;
       this.options.onCancelled();

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   MgmError,
+  REQUEST_REJECTION_CODES,
   describeZodError,
   errorCodeSchema,
   finishReasonSchema,
@@ -175,6 +176,9 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     await writer.append({ type: 'error', code, message }).catch((appendError: unknown) => {
       logger.error({ err: appendError }, 'could not write the error frame');
     });
+    // A refused request (its own input: prompt too long, bad image) is not a worker failure: the
+    // job completes with its error frame, and nothing counts it as failed.
+    if (REQUEST_REJECTION_CODES.has(code)) return null;
     deps.stats.recordFailed();
     throw new UnrecoverableError(`${code}: ${message}`);
   } finally {

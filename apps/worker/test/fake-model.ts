@@ -1,4 +1,4 @@
-import { MgmError } from '@mgm/protocol';
+import { MgmError, type ErrorCode } from '@mgm/protocol';
 import type {
   ServingGenerateInput,
   ServingGenerateResult,
@@ -15,6 +15,8 @@ export interface FakeModelOptions {
   answer?: (input: ServingGenerateInput) => string;
   /** Prompts longer than this many characters fail with PROMPT_TOO_LONG. */
   contextChars?: number;
+  /** Every generation fails before its first token with this code (a model that breaks). */
+  failWith?: ErrorCode;
 }
 
 /**
@@ -28,6 +30,7 @@ export class FakeModel implements ServingModel {
   private readonly tokenDelayMs: number;
   private readonly answer: (input: ServingGenerateInput) => string;
   private readonly contextChars: number;
+  private readonly failWith: ErrorCode | undefined;
 
   constructor(options: FakeModelOptions = {}) {
     this.info = {
@@ -44,6 +47,7 @@ export class FakeModel implements ServingModel {
     };
     this.tokenDelayMs = options.tokenDelayMs ?? 5;
     this.contextChars = options.contextChars ?? 2000;
+    this.failWith = options.failWith;
     this.answer =
       options.answer ??
       ((input) => {
@@ -66,9 +70,15 @@ export class FakeModel implements ServingModel {
     const pieceLimit = Math.min(pieces.length, input.params.maxNewTokens);
     const delay = this.tokenDelayMs;
     const contextChars = this.contextChars;
+    const failWith = this.failWith;
     const visual = input.image ? this.info.visualTokens : 0;
 
     async function* stream(): AsyncGenerator<string> {
+      if (failWith !== undefined) {
+        const error = new MgmError(failWith, 'the fake model broke (failWith)');
+        rejectResult(error);
+        throw error;
+      }
       if (promptChars > contextChars) {
         const error = new MgmError('PROMPT_TOO_LONG', `the conversation is too long for this model (${promptChars} > ${contextChars} characters)`);
         rejectResult(error);

@@ -148,7 +148,12 @@ describe('ModelWorker', () => {
     }, 'the invalid job to fail');
     expect(job.attemptsStarted).toBe(1);
     expect((await queue.getJob(invalidId))?.failedReason).toContain('BAD_REQUEST');
-    await waitFor(async () => (await record('w-bad'))?.jobsFailed === 3, 'jobsFailed = 3');
+    // The missing image and the prompt too long are refused requests (their own input), not failures
+    // of the worker: the jobs complete with their error frames; only the invalid payload counts.
+    expect(await (await queue.getJob(tooLong))?.getState()).toBe('completed');
+    expect(await (await queue.getJob(missingImage))?.getState()).toBe('completed');
+    await waitFor(async () => (await record('w-bad'))?.jobsFailed === 1, 'jobsFailed = 1');
+    expect((await record('w-bad'))?.jobsFailed).toBe(1);
     expect((await record('w-bad'))?.state).toBe('ready');
   });
 

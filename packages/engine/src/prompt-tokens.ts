@@ -24,9 +24,14 @@ export function tokenizePrompt(prompt: string, tokenizer: MgmTokenizer, special:
   const head = tokenizer.encode(pieces[0] ?? '');
   const bos = special.bos_id;
   const ids: number[] = special.add_bos && bos !== undefined && head[0] !== bos ? [bos] : [];
-  ids.push(...head);
+  append(ids, head);
   if (pieces.length === 1) return { ids, imageAt: -1 };
   const imageAt = ids.length;
-  ids.push(...tokenizer.encode(pieces[1] ?? ''));
+  append(ids, tokenizer.encode(pieces[1] ?? ''));
   return { ids, imageAt };
+}
+
+/** `ids.push(...more)` without spreading: a long prompt has more ids than a call may take arguments. */
+function append(ids: number[], more: readonly number[]): void {
+  for (let i = 0; i < more.length; i += 1) ids.push(more[i]!);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CONVERSATION_BYTES, formatKiB, jsonBytes } from './payload-limits.ts';
 
 export const MAX_MESSAGE_CHARS = 32_000;
 export const MAX_MESSAGES = 64;
@@ -40,5 +41,12 @@ export const conversationSchema = z
     }
     if (last && last.content.trim() === '') {
       ctx.addIssue({ code: 'custom', message: 'the question is empty' });
+    }
+    const bytes = jsonBytes(messages);
+    if (bytes > MAX_CONVERSATION_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the conversation is ${formatKiB(bytes)}; the limit is ${formatKiB(MAX_CONVERSATION_BYTES)}: start a new conversation or shorten it`,
+      });
     }
   });

@@ -25,9 +25,29 @@ export const errorCodeSchema = z.enum([
   'PAYLOAD_TOO_LARGE',
   /** The text-to-image backend failed or could not draw the model's image prompt. */
   'IMAGE_GEN_FAILED',
+  /** The service's store (Redis) does not answer: try again shortly. */
+  'UNAVAILABLE',
+  /** Too many requests from this client: retry after the time given. */
+  'RATE_LIMITED',
+  /** The answer's frames were lost (Redis lost its data): the answer cannot be completed or resumed. */
+  'STREAM_LOST',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/**
+ * Codes of a request refused for what it asks (a prompt too long, a bad image...): the client's
+ * input, not a failure of the service. Such jobs are not counted as failed jobs (worker stats,
+ * BullMQ's failed set, the admin view, /metrics' error counts).
+ */
+export const REQUEST_REJECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_REQUEST',
+  'IMAGE_INVALID',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_NOT_FOUND',
+  'PROMPT_TOO_LONG',
+  'PAYLOAD_TOO_LARGE',
+]);
 
 export const httpStatusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -49,5 +69,8 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   JOB_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   IMAGE_GEN_FAILED: 502,
+  UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
+  STREAM_LOST: 503,
   INTERNAL: 500,
 };

@@ -11,7 +11,10 @@ import { streamFrameSchema, type StreamFrame } from './stream-frame.ts';
  * terminal frame (seq -1), caps the stream length and refreshes its expiry. With a second key
  * (the job's cancel flag) it also says whether the job was cancelled, so a worker checks the
  * flag with every frame it writes at no extra round trip.
- * KEYS = [stream key, cancel key?]; ARGV = [type, body JSON, max length, ttl seconds].
+ * With ARGV[5] = '1' (the writer has appended to this stream before) a missing stream is not
+ * created again from seq 0: Redis lost it, and frames from 0 would leave a gap for anyone who
+ * had seen more; it answers seq -2 (STREAM_LOST_SEQ) and writes nothing.
+ * KEYS = [stream key, cancel key?]; ARGV = [type, body JSON, max length, ttl seconds, must exist?].
  * Returns [seq, cancelled (0|1)].
  */
 export const APPEND_FRAME_LUA = `
@@ -19,6 +22,7 @@ local cancelled = 0
 if KEYS[2] then cancelled = redis.call('EXISTS', KEYS[2]) end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local seq = 0
+if #last == 0 and ARGV[5] == '1' then return {-2, cancelled} end
 if #last > 0 then
   local fields = last[1][2]
   for i = 1, #fields, 2 do
@@ -32,6 +36,9 @@ redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '0-' .. (seq + 1), 't', ARGV
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return {seq, cancelled}
 `;
+
+/** What APPEND_FRAME_LUA answers when a stream the writer appended to before is gone. */
+export const STREAM_LOST_SEQ = -2;
 
 /** Frames of a job are capped at this many entries (maxNewTokens ≤ 4096 deltas, twice for a retry). */
 export const FRAME_STREAM_MAX_LENGTH = 10_000;

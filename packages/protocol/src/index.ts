@@ -5,6 +5,7 @@ export * from './ids.ts';
 export * from './sampling-params.ts';
 export * from './chat-message.ts';
 export * from './model-evaluation.ts';
+export * from './payload-limits.ts';
 export * from './worker-record.ts';
 export * from './model-summary.ts';
 export * from './job-payload.ts';

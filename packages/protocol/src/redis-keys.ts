@@ -39,6 +39,12 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     adminSession: (sessionHash: string) => `${p}:admin:session:${sessionHash}`,
     /** Sorted set (score: sample time) of a model's dashboard samples over the last 15 minutes. */
     adminSeries: (modelId: string) => `${p}:admin:series:${modelId}`,
+    /** String (hex): HMAC key of the opaque worker labels clients see (shared by every controller). */
+    workerLabelKey: `${p}:worker-label-key`,
+    /** String (feedback record id): the one 👍 / 👎 / flag of a kind a job gets. */
+    feedbackOnce: (jobId: string, kind: string) => `${p}:feedback:${jobId}:${kind}`,
+    /** String (vote id): the one record of identical compare votes (same answers, same choice). */
+    compareVoteOnce: (digest: string) => `${p}:compare-vote:${digest}`,
     /** BullMQ key prefix: queues live under `${p}:bull:<queue>`. */
     bullPrefix: `${p}:bull`,
   };

@@ -73,6 +73,19 @@ describe('decodeImage', () => {
     expect(e2.details).toMatchObject({ width: 100, height: 100, maxPixels: 5000 });
   });
 
+  it('refuses a sliver (2000x1, 1x2000) with IMAGE_INVALID, and accepts 32:1', async () => {
+    for (const [w, h] of [
+      [2000, 1],
+      [1, 2000],
+      [330, 10],
+    ] as const) {
+      const e = await rejection(decodeImage(await encodeRgb(solid(w, h, [9, 9, 9]), 'png')));
+      expect(e.code).toBe('IMAGE_INVALID');
+      expect(e.message).toContain(`${w}x${h}`);
+    }
+    expect(await decodeImage(await encodeRgb(solid(320, 10, [9, 9, 9]), 'png'))).toMatchObject({ width: 320, height: 10 });
+  });
+
   it('rejects a file above maxBytes', async () => {
     const png = await encodeRgb(photoLikePixels(64, 64), 'png');
     const e = await rejection(decodeImage(png, { maxBytes: 100 }));

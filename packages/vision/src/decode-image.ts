@@ -33,6 +33,7 @@ const mp = (pixels: number): string => (pixels / 1e6).toFixed(1);
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Promise<DecodedImage> {
   const maxBytes = limits.maxBytes ?? defaultDecodeLimits.maxBytes;
   const maxPixels = limits.maxPixels ?? defaultDecodeLimits.maxPixels;
+  const maxAspectRatio = limits.maxAspectRatio ?? defaultDecodeLimits.maxAspectRatio;
   if (!(bytes instanceof Uint8Array)) throw new MgmError('IMAGE_INVALID', 'The image must be given as bytes.');
   if (bytes.length === 0) throw new MgmError('IMAGE_INVALID', 'The image file is empty (0 bytes).');
   if (bytes.length > maxBytes) {
@@ -57,6 +58,13 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width < 1 || height < 1) throw new MgmError('IMAGE_INVALID', 'The image has no pixels (width or height is 0).');
+  if (Math.max(width, height) > maxAspectRatio * Math.min(width, height)) {
+    throw new MgmError(
+      'IMAGE_INVALID',
+      `The image is ${width}x${height}: one side is more than ${maxAspectRatio} times the other, too thin for the model to see. Crop it to a less extreme shape.`,
+      { details: { width, height, maxAspectRatio } },
+    );
+  }
   if (width * height > maxPixels) {
     throw new MgmError('IMAGE_TOO_LARGE', `The image is ${width}x${height} (${mp(width * height)} megapixels); the limit is ${mp(maxPixels)} megapixels.`, {
       details: { width, height, maxPixels },

@@ -19,6 +19,11 @@ export interface DecodeLimits {
   maxPixels?: number;
   /** Largest accepted file size in bytes. Default 32 MiB. */
   maxBytes?: number;
+  /**
+   * Largest accepted ratio of the long side to the short one. Default 32: beyond it the vision
+   * encoder sees a sliver (and the crop mode would blow the short side up to a huge long one).
+   */
+  maxAspectRatio?: number;
 }
 
-export const defaultDecodeLimits = { maxPixels: 40_000_000, maxBytes: 32 * 1024 * 1024 } as const;
+export const defaultDecodeLimits = { maxPixels: 40_000_000, maxBytes: 32 * 1024 * 1024, maxAspectRatio: 32 } as const;

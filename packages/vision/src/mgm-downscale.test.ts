@@ -19,4 +19,10 @@ describe('mgmDownscaleSize (conversation.py process_image)', () => {
     // int() truncation of a non-integer aspect: 1920/1080 -> short 672, long int(672 * 1.777...) = 1194.
     expect(mgmDownscaleSize(1920, 1080)).toEqual({ width: 1194, height: 672 });
   });
+
+  it('never gives a side of 0 pixels, nor a long side above 1344, at extreme aspect ratios', () => {
+    expect(mgmDownscaleSize(2000, 1)).toEqual({ width: 1344, height: 1 });
+    expect(mgmDownscaleSize(1, 2000)).toEqual({ width: 1, height: 1344 });
+    expect(mgmDownscaleSize(40_000, 2)).toEqual({ width: 1344, height: 1 });
+  });
 });

@@ -16,6 +16,7 @@ import {
   type AdminSessionResponse,
 } from '@mgm/protocol';
 import { sendJson } from '../http-json.ts';
+import { clientIp } from '../limits/index.ts';
 import { readBody } from '../read-body.ts';
 import { disabledError, type AdminAuth, type AdminPrincipal } from './admin-auth.ts';
 import type { AdminMonitor } from './admin-monitor.ts';
@@ -31,6 +32,14 @@ export interface AdminRoutesDeps {
   commands: WorkerCommands;
   metrics: ServingMetrics;
   logger: Logger;
+  /** Per-IP ceiling of failed logins (absent: only the fixed delay). */
+  loginGuard?: LoginGuard;
+}
+
+/** Refuses logins from an IP that failed too often (RATE_LIMITED), and counts failures. */
+export interface LoginGuard {
+  allowed(ip: string): Promise<void>;
+  failed(ip: string): Promise<void>;
 }
 
 interface RouteContext {
@@ -218,6 +227,8 @@ export function createAdminRoutes(deps: AdminRoutesDeps): (req: IncomingMessage,
       }
       const status = httpStatusByCode[apiError.code];
       if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="mgm-admin"');
+      const retryAfter = error instanceof MgmError ? error.details?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
       sendJson(res, status, { error: apiError });
     }
     return true;
@@ -257,7 +268,10 @@ async function login(deps: AdminRoutesDeps, req: IncomingMessage, secure: boolea
     if (error instanceof MgmError && error.code === 'PAYLOAD_TOO_LARGE') throw error;
   }
   if (token === null) throw new MgmError('UNAUTHORIZED', 'send the admin token as JSON: {"token": "..."}');
+  const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+  await deps.loginGuard?.allowed(ip);
   if (!deps.auth.tokenMatches(token)) {
+    await deps.loginGuard?.failed(ip);
     // Slows down guessing; the token itself is long and random (checked at startup).
     await new Promise((resolve) => setTimeout(resolve, 300));
     deps.logger.warn({ from: req.headers['x-forwarded-for'] ?? req.socket.remoteAddress }, 'admin login with a wrong token');

@@ -7,7 +7,7 @@ import type { GatewayServer } from '../socket-gateway.ts';
 import { AdminAuth } from './admin-auth.ts';
 import { AdminMonitor } from './admin-monitor.ts';
 import { attachAdminNamespace } from './admin-namespace.ts';
-import { createAdminRoutes } from './admin-routes.ts';
+import { createAdminRoutes, type LoginGuard } from './admin-routes.ts';
 import { JobEvents } from './job-events.ts';
 import { QueueAdmin } from './queue-admin.ts';
 import { SeriesStore } from './series-store.ts';
@@ -39,6 +39,8 @@ export interface AdminSetupDeps {
   keys: RedisKeys;
   dispatcher: JobDispatcher;
   logger: Logger;
+  /** Per-IP ceiling of failed admin logins. */
+  loginGuard?: LoginGuard;
 }
 
 export interface AdminSetup {
@@ -78,7 +80,7 @@ export async function createAdmin(options: AdminOptions, deps: AdminSetupDeps): 
   const commands = new WorkerCommands({ redis, subscriber: deps.connect('admin-acks'), keys, logger, ackTimeoutMs: options.ackTimeoutMs ?? 5000 });
   await commands.start();
   monitor.start();
-  const routes = createAdminRoutes({ redis, auth, monitor, queues, commands, metrics, logger });
+  const routes = createAdminRoutes({ redis, auth, monitor, queues, commands, metrics, logger, loginGuard: deps.loginGuard });
   let namespace: { close: () => void } | null = null;
   if (!auth.enabled) logger.warn('ADMIN_TOKEN is not set: the admin dashboard, the admin API and /metrics are disabled (they answer 401)');
 

@@ -73,6 +73,7 @@ export class JobEvents {
     const last = (await this.deps.redis.xrevrange(this.deps.keys.jobStream(jobId), '+', '-', 'COUNT', 1))[0];
     const frame = last ? safeDecode(jobId, last[0], last[1]) : null;
     if (frame?.type === 'end') this.deps.metrics.observeCompleted(model, frame);
+    else if (frame?.type === 'error') this.deps.metrics.observeRejected(model, frame.code);
     else this.deps.metrics.observeAborted(model);
   }
 }

@@ -19,6 +19,7 @@ import {
   type StreamFrame,
 } from '@mgm/protocol';
 import type { FrameRelay, FrameSubscription } from '../frame-relay.ts';
+import { clientIp, sessionOf, type ClientIdentity, type ClientLimits } from '../limits/index.ts';
 import type { GatewayServer } from '../socket-gateway.ts';
 import type { ArenaService, ArenaTurnJobs } from './arena-service.ts';
 import type { ArenaBattle } from './battle-store.ts';
@@ -32,6 +33,8 @@ const MAX_SUBSCRIPTIONS_PER_SOCKET = 32;
 export interface ArenaGatewayDeps {
   arena: ArenaService;
   relay: FrameRelay;
+  /** Per-client limits on battles, questions and votes; null: none. */
+  limits: ClientLimits | null;
   logger: Logger;
 }
 
@@ -53,6 +56,10 @@ export function attachArenaGateway(io: GatewayServer, deps: ArenaGatewayDeps): A
   const namespace = io.of(ARENA_NAMESPACE) as unknown as ArenaNamespace;
   namespace.on('connection', (socket: ArenaSocket) => {
     const logger = deps.logger.child({ socketId: socket.id, namespace: ARENA_NAMESPACE });
+    const client: ClientIdentity = {
+      ip: clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for']),
+      session: sessionOf((socket.handshake.auth as Record<string, unknown> | undefined)?.session),
+    };
     const subscriptions = new Map<string, FrameSubscription>();
 
     const follow = (meta: JobMeta, target: Target, afterSeq: number): void => {
@@ -97,6 +104,8 @@ export function attachArenaGateway(io: GatewayServer, deps: ArenaGatewayDeps): A
         const parsed = arenaAskSchema.safeParse(raw);
         if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid question: ${describeZodError(parsed.error)}`);
         roomFor(2);
+        if (!parsed.data.battleId) await deps.limits?.battle(client);
+        await deps.limits?.request(client, []);
         const jobs = await deps.arena.ask(parsed.data);
         reply({ ok: true, battleId: jobs.battle.battleId, turn: jobs.turn, attempt: jobs.attempt });
         followTurn(jobs);
@@ -107,6 +116,7 @@ export function attachArenaGateway(io: GatewayServer, deps: ArenaGatewayDeps): A
       const reply = typeof ack === 'function' ? ack : () => undefined;
       (async () => {
         const { battleId } = parseBattleRequest(raw);
+        await deps.limits?.request(client, []);
         const jobs = await deps.arena.regenerate(battleId);
         unfollowBattle(jobs.battle);
         reply({ ok: true, battleId, turn: jobs.turn, attempt: jobs.attempt });
@@ -141,6 +151,7 @@ export function attachArenaGateway(io: GatewayServer, deps: ArenaGatewayDeps): A
       (async () => {
         const parsed = arenaVoteSchema.safeParse(raw);
         if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid vote: ${describeZodError(parsed.error)}`);
+        await deps.limits?.vote(client);
         const { vote, reveal } = await deps.arena.vote(parsed.data.battleId, parsed.data.verdict);
         reply({ ok: true, vote, reveal });
       })().catch(fail('vote', reply));

@@ -10,10 +10,13 @@ import {
   type ArenaVerdict,
   type ChatMessage,
   type JobMeta,
+  type SamplingParams,
   type VoteChoice,
   type VoteResult,
 } from '@mgm/protocol';
 import type { z } from 'zod';
+import { assertPromptFits } from '../prompt-admission.ts';
+import type { WorkerLabels } from '../worker-labels.ts';
 import type { WorkerRegistry } from '../worker-registry.ts';
 import type { ArenaBattle, BattleStore, BattleTurn } from './battle-store.ts';
 import { readJobOutcome, readJudgedAnswer, type AnswerSource, type JudgedAnswer } from './judged-answer.ts';
@@ -27,6 +30,8 @@ export interface ArenaServiceDeps extends AnswerSource {
   battles: BattleStore;
   votes: VoteStore;
   weights: ArenaWeights;
+  /** The reveal shows opaque worker labels (the vote record keeps the real ids, admin-only). */
+  labels: WorkerLabels;
   /** Uniform in [0, 1): draws the pair and the sides. */
   random: () => number;
   logger: Logger;
@@ -139,7 +144,7 @@ export class ArenaService {
             {
               model: answer.model,
               displayName: battle.displayNames[i]!,
-              workerId: answer.workerId,
+              workerId: answer.workerId === null ? null : this.deps.labels.label(answer.workerId),
               finishReason: answer.finishReason,
               tokens: answer.tokens,
               timingsMs: answer.timingsMs,
@@ -178,7 +183,7 @@ export class ArenaService {
       displayNames: [a.displayName, b.displayName],
       imageId,
       imageMode: request.imageMode,
-      params: request.params,
+      params: arenaSampling(request.params.maxNewTokens),
       turns: [],
       createdAt: this.now(),
       voteId: null,
@@ -223,10 +228,16 @@ export class ArenaService {
     const requestId = randomUUID();
     const enqueuedAt = this.now();
     const metas = battle.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt })) as [JobMeta, JobMeta];
+    const conversations = metas.map((_, side) => [...histories[side]!, { role: 'user' as const, content: question }]);
+    const workers = await this.deps.registry.list();
+    metas.forEach((meta, side) => {
+      // Named "Model A" / "Model B": the battle is still blind.
+      assertPromptFits(conversations[side]!, battle.imageId !== null, workers.filter((w) => w.model === meta.model), `Model ${ARENA_SIDES[side]!.toUpperCase()}`);
+    });
     for (const [side, meta] of metas.entries()) {
       await this.deps.dispatcher.enqueue({
         ...meta,
-        messages: [...histories[side]!, { role: 'user', content: question }],
+        messages: conversations[side]!,
         imageId: battle.imageId,
         imageMode: battle.imageMode,
         params: battle.params,
@@ -266,6 +277,18 @@ export class ArenaService {
     if (battle.voteId !== null) throw new MgmError('BAD_REQUEST', 'this battle has already been voted on: start a new round');
     return battle;
   }
+}
+
+/**
+ * The arena samples with the server's parameters, as FastChat's battles do (temperature 0.7,
+ * top-p 1.0): a client that picked greedy decoding could recognise each model by its fixed
+ * answers. Only the length of the answer is the client's choice.
+ */
+export const ARENA_TEMPERATURE = 0.7;
+export const ARENA_TOP_P = 1.0;
+
+export function arenaSampling(maxNewTokens: number): SamplingParams {
+  return { temperature: ARENA_TEMPERATURE, topP: ARENA_TOP_P, topK: 0, repetitionPenalty: 1, maxNewTokens };
 }
 
 /** Why a blind vote must not be rated, or null when it counts (FastChat's anonymous-battle rules). */

@@ -6,6 +6,8 @@ import type { RedisKeys } from '@mgm/protocol';
 import type { FrameRelay } from '../frame-relay.ts';
 import type { JobDispatcher } from '../job-dispatcher.ts';
 import type { GatewayServer } from '../socket-gateway.ts';
+import type { ClientLimits } from '../limits/index.ts';
+import type { WorkerLabels } from '../worker-labels.ts';
 import type { WorkerRegistry } from '../worker-registry.ts';
 import { attachArenaGateway } from './arena-gateway.ts';
 import { ArenaService } from './arena-service.ts';
@@ -21,6 +23,12 @@ export interface ArenaSetupOptions {
   registry: WorkerRegistry;
   dispatcher: JobDispatcher;
   relay: FrameRelay;
+  /** Opaque worker labels for the reveal after a vote. */
+  labels: WorkerLabels;
+  /** Per-client limits on battles, questions and votes; null: none. */
+  limits: ClientLimits | null;
+  /** Whether a request carries the admin token or session (the vote export is admin-only). */
+  authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
   logger: Logger;
   /** votes.jsonl goes here. */
   dataDir: string;
@@ -51,10 +59,11 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
     battles: new BattleStore(options.redis, options.keys, options.jobTtlSeconds),
     votes,
     weights: options.weights,
+    labels: options.labels,
     random: options.random ?? (() => randomInt(2 ** 47) / 2 ** 47),
     logger,
   });
-  const routes = createVoteRoutes({ source, votes, logger, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
+  const routes = createVoteRoutes({ source, votes, logger, limits: options.limits, authorizeAdmin: options.authorizeAdmin, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
   return {
     votes,
     arena,
@@ -70,7 +79,7 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
       );
     },
     attach: (io) => {
-      attachArenaGateway(io, { arena, relay: options.relay, logger });
+      attachArenaGateway(io, { arena, relay: options.relay, limits: options.limits, logger });
     },
   };
 }

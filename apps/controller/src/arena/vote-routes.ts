@@ -13,13 +13,17 @@ import { readBody } from '../read-body.ts';
 import { recordCompareVote } from './compare-votes.ts';
 import type { AnswerSource } from './judged-answer.ts';
 import { computeLeaderboard, type LeaderboardOptions } from './leaderboard.ts';
+import { clientIp, type ClientLimits } from '../limits/index.ts';
 import type { VoteStore } from './vote-store.ts';
 
 export interface VoteRoutesDeps {
   source: AnswerSource;
   votes: VoteStore;
   logger: Logger;
+  limits: ClientLimits | null;
   leaderboard: LeaderboardOptions;
+  /** Whether a request carries the admin token or session: the export holds everyone's conversations. */
+  authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
 }
 
 /** Handles a request when it is one of these routes; resolves false to let the next handler answer. */
@@ -29,7 +33,7 @@ const MAX_VOTE_BYTES = 16 * 1024;
 
 /**
  * `POST /api/votes` (a compare vote), `GET /api/votes/export[?mode=arena|compare]` (every vote as
- * JSONL) and `GET /api/leaderboard` (ratings of the blind votes, recomputed when votes change).
+ * JSONL; admin token or session only: it holds everyone's conversations, answers and image hashes) and `GET /api/leaderboard` (ratings of the blind votes, recomputed when votes change).
  * Failures answer `{error: {code, message}}` with the code's status, as the rest of the API.
  */
 export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
@@ -50,6 +54,7 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
           methodNotAllowed(res, 'POST');
           return true;
         }
+        await deps.limits?.vote({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
         const parsed = compareVoteInputSchema.safeParse(parseJson(await readBody(req, MAX_VOTE_BYTES)));
         if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid vote: ${describeZodError(parsed.error)}`);
         const result: VoteResult = await recordCompareVote(deps.source, deps.votes, parsed.data);
@@ -60,6 +65,9 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
         if (method !== 'GET') {
           methodNotAllowed(res, 'GET');
           return true;
+        }
+        if (!(await deps.authorizeAdmin(req))) {
+          throw new MgmError('UNAUTHORIZED', 'the vote export holds everyone\'s conversations: it needs the admin token (Authorization: Bearer) or an admin session');
         }
         const rawMode = url.searchParams.get('mode');
         const mode = rawMode === null ? undefined : voteModeSchema.safeParse(rawMode);

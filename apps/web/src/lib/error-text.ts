@@ -26,6 +26,12 @@ export function errorTitle(code: ErrorCode): string {
       return 'Stopped';
     case 'UNAUTHORIZED':
       return 'Not authorised';
+    case 'RATE_LIMITED':
+      return 'Too many requests: wait a moment';
+    case 'UNAVAILABLE':
+      return 'The service is briefly unavailable';
+    case 'STREAM_LOST':
+      return 'The answer was lost; ask again';
     default:
       return 'Something went wrong';
   }

@@ -122,6 +122,21 @@ describe('GenerationClient', () => {
     expect(client.getSnapshot().jobs.j1?.text).toBe('bottom left');
   });
 
+  it('refuses a conversation above the socket limit itself, with a clear error, instead of losing the connection', async () => {
+    let received = 0;
+    const harness = await startServer(() => {
+      received += 1;
+    });
+    cleanups.push(harness.close);
+    const client = connect(harness.url);
+    await waitFor(client, () => client.getSnapshot().connected);
+    const started = await client.generate({ messages: [{ role: 'user', content: 'x'.repeat(1_200_000) }], models: ['mgm-tiny'] });
+    const job = client.getSnapshot().jobs[started.jobs[0]!.jobId];
+    expect(job).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('the limit is 512 KiB') } });
+    expect(received).toBe(0);
+    expect(client.getSnapshot().connected).toBe(true);
+  });
+
   it('turns a refused request into a failed answer that says why', async () => {
     const server = http.createServer();
     const ioServer = new Server<ClientToServerEvents, ServerToClientEvents>(server);

@@ -1,5 +1,8 @@
 import {
+  MAX_CONVERSATION_BYTES,
   clientFrameSchema,
+  formatKiB,
+  jsonBytes,
   type ApiError,
   type ClientFrame,
   type ClientToServerEvents,
@@ -98,6 +101,17 @@ export class GenerationClient {
   }
 
   private emitGenerate(request: GenerateRequestInput): Promise<GenerateAck> {
+    // socket.io drops a connection whose message is above its buffer, without an answer: refuse here first.
+    const bytes = jsonBytes(request.messages);
+    if (bytes > MAX_CONVERSATION_BYTES) {
+      return Promise.resolve({
+        ok: false,
+        error: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `The conversation is ${formatKiB(bytes)}; the limit is ${formatKiB(MAX_CONVERSATION_BYTES)}. Start a new conversation or shorten it.`,
+        },
+      });
+    }
     return new Promise((resolve) => {
       this.socket.timeout(ACK_TIMEOUT_MS).emit('generate', request, (err, ack) => {
         if (err) {

@@ -2,6 +2,7 @@
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { io } from 'socket.io-client';
+import { clientSession } from './client-session.ts';
 import { GenerationClient, type ControllerSocket, type GenerationSnapshot } from './generation-client.ts';
 
 const GenerationContext = createContext<GenerationClient | null>(null);
@@ -10,7 +11,7 @@ const GenerationContext = createContext<GenerationClient | null>(null);
 export function GenerationProvider({ children }: { children: ReactNode }) {
   const [client, setClient] = useState<GenerationClient | null>(null);
   useEffect(() => {
-    const socket: ControllerSocket = io({ path: '/socket.io', transports: ['websocket', 'polling'] });
+    const socket: ControllerSocket = io({ path: '/socket.io', transports: ['websocket', 'polling'], auth: { session: clientSession() } });
     const created = new GenerationClient(socket);
     setClient(created);
     return () => created.close();

@@ -48,9 +48,10 @@ export function LeaderboardView() {
             <a
               href={VOTES_EXPORT_URL}
               download
+              title="Needs the admin session (log in at /admin): the export holds everyone's conversations"
               className="inline-flex h-8 items-center gap-1.5 rounded-lg border border-slate-300 bg-surface px-2.5 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50"
             >
-              <UploadIcon className="size-3.5 rotate-180" /> Export votes (JSONL)
+              <UploadIcon className="size-3.5 rotate-180" /> Export votes (JSONL, admin)
             </a>
           </div>
         </div>

@@ -3,6 +3,7 @@
 import { ARENA_NAMESPACE } from '@mgm/protocol';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { io } from 'socket.io-client';
+import { clientSession } from '../client-session.ts';
 import { emptyBattle } from './arena-state.ts';
 import { ArenaClient, type ArenaSnapshot, type ArenaSocket } from './arena-client.ts';
 
@@ -12,7 +13,7 @@ const ArenaContext = createContext<ArenaClient | null>(null);
 export function ArenaProvider({ children }: { children: ReactNode }) {
   const [client, setClient] = useState<ArenaClient | null>(null);
   useEffect(() => {
-    const socket: ArenaSocket = io(ARENA_NAMESPACE, { path: '/socket.io', transports: ['websocket', 'polling'] });
+    const socket: ArenaSocket = io(ARENA_NAMESPACE, { path: '/socket.io', transports: ['websocket', 'polling'], auth: { session: clientSession() } });
     const created = new ArenaClient(socket);
     setClient(created);
     return () => created.close();
