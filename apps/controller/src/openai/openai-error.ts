@@ -55,6 +55,9 @@ const BY_CODE: Record<ErrorCode, { status: number; type: OpenAiErrorType; code: 
   PAYLOAD_TOO_LARGE: { status: 413, type: 'invalid_request_error', code: 'request_too_large' },
   IMAGE_GEN_FAILED: { status: 500, type: 'server_error', code: 'image_generation_failed' },
   INTERNAL: { status: 500, type: 'server_error', code: 'internal_error' },
+  UNAVAILABLE: { status: 503, type: 'service_unavailable', code: 'unavailable' },
+  RATE_LIMITED: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+  STREAM_LOST: { status: 502, type: 'server_error', code: 'stream_lost' },
 };
 
 /** Anything thrown, as an OpenAiError; unknown errors hide their message. */
