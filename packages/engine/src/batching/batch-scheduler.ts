@@ -1,0 +1,196 @@
+import * as ort from 'onnxruntime-node';
+import type { Logger } from 'pino';
+import type { DecodeLoopResult, SequenceDecoder } from '../generation/sequence-decoder.ts';
+import type { Manifest } from '../manifest.ts';
+import { Admission, type AdmissionLimits } from './admission.ts';
+import { BatchKvCache } from './batch-kv-cache.ts';
+
+type Session = Pick<ort.InferenceSession, 'run'>;
+
+/** A prefilled sequence, ready to decode: its first token is chosen, `nextId` goes in next. */
+export interface PrefilledSequence {
+  decoder: SequenceDecoder;
+  signal: AbortSignal;
+  nextId: number;
+  /** Its prefill's KV cache, keyed by past.* input names. */
+  cache: Record<string, ort.Tensor>;
+  /** Tokens in that cache. */
+  length: number;
+}
+
+interface Row extends PrefilledSequence {
+  id: number;
+  /** Which decoder call of a step the row belongs to (see KV_ALIGNMENT). */
+  group: number;
+  done: (result: DecodeLoopResult) => void;
+}
+
+/**
+ * Rows whose left padding is a multiple of this many slots get bit-identical logits to the same
+ * sequence decoded alone (onnxruntime's CPU softmax and attention reductions run in lanes of 4
+ * floats: shifting a row by 4k slots keeps every key in its lane; any other shift changes the
+ * order of the float additions, measured up to 1.6e-5 on a logit). So the `exact` layout steps
+ * the rows in up to this many decoder calls, one per length class modulo 4; `packed` puts every
+ * row in one call (faster, logits within float rounding of the lone run).
+ */
+export const KV_ALIGNMENT = 4;
+
+export type BatchLayout = 'exact' | 'packed';
+
+/** What the scheduler is doing now (the worker publishes it in its record). */
+export interface BatchStats {
+  maxBatch: number;
+  /** Sequences holding a slot: prefilling or decoding. */
+  running: number;
+  /** Sequences waiting for a slot or for KV budget. */
+  waiting: number;
+  /** Tokens in the KV cache of the decoding rows (padding excluded). */
+  kvTokensUsed: number;
+  /** Worst-case tokens reserved by the admitted sequences (prompt + max new tokens each). */
+  kvTokensReserved: number;
+  kvTokensBudget: number;
+  /** Bytes of one token's keys and values over all layers. */
+  kvBytesPerToken: number;
+  /** Decode steps run so far, by batch size (index = rows decoded in the step). */
+  stepsByBatchSize: number[];
+  /** Decoder calls run by those steps (the `exact` layout may need several per step). */
+  decoderCalls: number;
+  layout: BatchLayout;
+}
+
+export interface BatchSchedulerOptions extends AdmissionLimits {
+  /** Default `exact`: every row's logits are bit-identical to its lone run. */
+  layout?: BatchLayout;
+  embed: Session;
+  decoder: Session;
+  manifest: Manifest;
+  logger: Logger;
+}
+
+/**
+ * Continuous (iteration-level) batching: every decode step runs one embed call and one decoder
+ * call for all decoding sequences; a sequence joins at the next step once its prefill is done
+ * and leaves the moment it ends (stop, length, abort, error), without disturbing the others.
+ */
+export class BatchScheduler {
+  readonly admission: Admission;
+  private readonly groups: BatchKvCache[];
+  private readonly layout: BatchLayout;
+  private readonly rows = new Map<number, Row>();
+  private readonly arrivals: Row[] = [];
+  private readonly steps: number[];
+  private nextRowId = 1;
+  private looping = false;
+  private stepCount = 0;
+  private decoderCalls = 0;
+
+  constructor(private readonly options: BatchSchedulerOptions) {
+    this.admission = new Admission({ maxBatch: options.maxBatch, kvBudgetTokens: options.kvBudgetTokens });
+    this.layout = options.layout ?? 'exact';
+    const groups = this.layout === 'exact' ? KV_ALIGNMENT : 1;
+    this.groups = Array.from({ length: groups }, () => new BatchKvCache(options.manifest));
+    this.steps = new Array<number>(options.maxBatch + 1).fill(0);
+  }
+
+  /** Decodes a prefilled sequence in the batch; resolves with its result when it has ended. */
+  decode(seq: PrefilledSequence): Promise<DecodeLoopResult> {
+    return new Promise<DecodeLoopResult>((resolve) => {
+      this.arrivals.push({ ...seq, id: this.nextRowId++, group: 0, done: resolve });
+      if (!this.looping) void this.loop();
+    });
+  }
+
+  stats(): BatchStats {
+    let used = 0;
+    for (const g of this.groups) used += g.usedTokens;
+    for (const a of this.arrivals) used += a.length;
+    return {
+      maxBatch: this.options.maxBatch,
+      running: this.admission.running,
+      waiting: this.admission.waiting,
+      kvTokensUsed: used,
+      kvTokensReserved: this.admission.reserved,
+      kvTokensBudget: this.options.kvBudgetTokens,
+      kvBytesPerToken: (this.groups[0] as BatchKvCache).bytesPerToken,
+      stepsByBatchSize: [...this.steps],
+      decoderCalls: this.decoderCalls,
+      layout: this.layout,
+    };
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    try {
+      for (;;) {
+        for (const row of this.arrivals.splice(0)) {
+          // Every row grows by one token per step, so (length - steps) mod n is a row's class for good.
+          const n = this.groups.length;
+          row.group = (((row.length - this.stepCount) % n) + n) % n;
+          this.rows.set(row.id, row);
+          (this.groups[row.group] as BatchKvCache).join(row.id, row.cache, row.length);
+          row.cache = {};
+        }
+        for (const row of this.rows.values()) {
+          if (row.signal.aborted) {
+            row.decoder.abort();
+            this.retire(row);
+          }
+        }
+        if (this.rows.size === 0) {
+          if (this.arrivals.length === 0) return;
+          continue;
+        }
+        await this.step();
+      }
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  /** One decode step: a decoder call per non-empty group; each row then picks its next token or leaves. */
+  private async step(): Promise<void> {
+    let decoded = 0;
+    for (const group of this.groups) {
+      if (group.size > 0) decoded += await this.stepGroup(group);
+    }
+    this.stepCount += 1;
+    if (decoded > 0) this.steps[decoded] = (this.steps[decoded] ?? 0) + 1;
+  }
+
+  private async stepGroup(kv: BatchKvCache): Promise<number> {
+    const { feeds, rows } = kv.stepFeeds();
+    const batch = rows.map((id) => this.rows.get(id) as Row);
+    const b = batch.length;
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      const ids = BigInt64Array.from(batch, (r) => BigInt(r.nextId));
+      const embedded = await this.options.embed.run({ input_ids: new ort.Tensor('int64', ids, [b, 1]) });
+      feeds.inputs_embeds = embedded.inputs_embeds as ort.Tensor;
+      out = await this.options.decoder.run(feeds);
+    } catch (err) {
+      this.options.logger.error({ err, batch: b }, 'batched decode call failed: every row of the call ends with an error');
+      for (const row of batch) {
+        row.decoder.fail(err);
+        this.retire(row);
+      }
+      return 0;
+    }
+    this.decoderCalls += 1;
+    kv.advance(out as Record<string, ort.Tensor>);
+    const logits = out.logits as ort.Tensor;
+    const vocab = logits.dims[2] as number;
+    const data = logits.data as Float32Array;
+    batch.forEach((row, i) => {
+      const next = row.decoder.next(data.subarray(i * vocab, (i + 1) * vocab));
+      if (next === null) this.retire(row);
+      else row.nextId = next;
+    });
+    return b;
+  }
+
+  private retire(row: Row): void {
+    this.rows.delete(row.id);
+    (this.groups[row.group] as BatchKvCache).leave(row.id);
+    row.done(row.decoder.finish());
+  }
+}
