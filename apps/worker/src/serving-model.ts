@@ -1,4 +1,4 @@
-import type { ChatMessage, ImageMode, SamplingParams } from '@mgm/protocol';
+import type { ChatMessage, ImageMode, SamplingParams, WorkerBatch } from '@mgm/protocol';
 
 /**
  * What the worker needs from a loaded checkpoint: the subset of `@mgm/engine`'s MgmModel it
@@ -43,5 +43,7 @@ export type ServingGeneration = AsyncIterable<string> & { result: Promise<Servin
 export interface ServingModel {
   readonly info: ServingModelInfo;
   generate(input: ServingGenerateInput, options: { signal: AbortSignal }): ServingGeneration;
+  /** The continuous batch now (the engine's BatchStats); absent for a model that does not batch. */
+  batchStats?(): WorkerBatch & { decoderCalls?: number };
   close(): Promise<void>;
 }

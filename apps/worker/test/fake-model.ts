@@ -1,4 +1,4 @@
-import { MgmError } from '@mgm/protocol';
+import { MgmError, type WorkerBatch } from '@mgm/protocol';
 import type {
   ServingGenerateInput,
   ServingGenerateResult,
@@ -15,6 +15,8 @@ export interface FakeModelOptions {
   answer?: (input: ServingGenerateInput) => string;
   /** Prompts longer than this many characters fail with PROMPT_TOO_LONG. */
   contextChars?: number;
+  /** Report a continuous batch (batchStats): each generation holds a slot and reserves this many KV tokens. */
+  batch?: { maxBatch: number; kvTokensBudget: number; reservePerJob: number };
 }
 
 /**
@@ -25,6 +27,10 @@ export interface FakeModelOptions {
 export class FakeModel implements ServingModel {
   readonly info: ServingModelInfo;
   readonly calls: ServingGenerateInput[] = [];
+  /** Generations running now, and the most that ever ran at once. */
+  running = 0;
+  peakRunning = 0;
+  readonly batchStats?: () => WorkerBatch;
   private readonly tokenDelayMs: number;
   private readonly answer: (input: ServingGenerateInput) => string;
   private readonly contextChars: number;
@@ -42,6 +48,20 @@ export class FakeModel implements ServingModel {
       visualTokens: 36,
       contextLength: 512,
     };
+    const batch = options.batch;
+    if (batch) {
+      this.batchStats = () => ({
+        maxBatch: batch.maxBatch,
+        running: this.running,
+        waiting: 0,
+        kvTokensUsed: this.running * 10,
+        kvTokensReserved: this.running * batch.reservePerJob,
+        kvTokensBudget: batch.kvTokensBudget,
+        kvBytesPerToken: 4608,
+        stepsByBatchSize: [0, 3, 2],
+        layout: 'exact',
+      });
+    }
     this.tokenDelayMs = options.tokenDelayMs ?? 5;
     this.contextChars = options.contextChars ?? 2000;
     this.answer =
@@ -67,9 +87,18 @@ export class FakeModel implements ServingModel {
     const delay = this.tokenDelayMs;
     const contextChars = this.contextChars;
     const visual = input.image ? this.info.visualTokens : 0;
+    const self = this;
+    this.running += 1;
+    this.peakRunning = Math.max(this.peakRunning, this.running);
+    let left = false;
+    const leave = () => {
+      if (!left) self.running -= 1;
+      left = true;
+    };
 
     async function* stream(): AsyncGenerator<string> {
       if (promptChars > contextChars) {
+        leave();
         const error = new MgmError('PROMPT_TOO_LONG', `the conversation is too long for this model (${promptChars} > ${contextChars} characters)`);
         rejectResult(error);
         throw error;
@@ -89,6 +118,7 @@ export class FakeModel implements ServingModel {
         generated += 1;
         yield pieces[i]!;
       }
+      leave();
       const total = performance.now() - started;
       const decode = Math.max(0, total - ttft);
       resolveResult({
