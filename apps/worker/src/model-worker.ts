@@ -293,8 +293,7 @@ export class ModelWorker {
   private batchFields(): Pick<WorkerRecord, 'batch'> {
     const stats = this.options.model.batchStats?.();
     if (!stats) return {};
-    const { decoderCalls: _calls, ...batch } = stats;
-    return { batch: { ...batch, waiting: Math.max(batch.waiting, this.active.size - batch.running) } };
+    return { batch: { ...stats, waiting: Math.max(stats.waiting, this.active.size - stats.running) } };
   }
 
   private buildRecord(state: WorkerState): WorkerRecord {

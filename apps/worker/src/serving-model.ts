@@ -44,6 +44,6 @@ export interface ServingModel {
   readonly info: ServingModelInfo;
   generate(input: ServingGenerateInput, options: { signal: AbortSignal }): ServingGeneration;
   /** The continuous batch now (the engine's BatchStats); absent for a model that does not batch. */
-  batchStats?(): WorkerBatch & { decoderCalls?: number };
+  batchStats?(): WorkerBatch;
   close(): Promise<void>;
 }

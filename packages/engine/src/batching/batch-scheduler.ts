@@ -20,8 +20,6 @@ export interface PrefilledSequence {
 
 interface Row extends PrefilledSequence {
   id: number;
-  /** Which decoder call of a step the row belongs to (see KV_ALIGNMENT). */
-  group: number;
   done: (result: DecodeLoopResult) => void;
 }
 
@@ -29,9 +27,11 @@ interface Row extends PrefilledSequence {
  * Rows whose left padding is a multiple of this many slots get bit-identical logits to the same
  * sequence decoded alone (onnxruntime's CPU softmax and attention reductions run in lanes of 4
  * floats: shifting a row by 4k slots keeps every key in its lane; any other shift changes the
- * order of the float additions, measured up to 1.6e-5 on a logit). So the `exact` layout steps
- * the rows in up to this many decoder calls, one per length class modulo 4; `packed` puts every
- * row in one call (faster, logits within float rounding of the lone run).
+ * order of the float additions, measured up to 1.6e-5 on a logit). Every row grows by one token
+ * a step, so the rows' lengths modulo 4 keep their differences: in the `exact` layout a
+ * prefilled sequence waits up to 3 steps to join, until its length is congruent to the running
+ * rows' (its first token is already out; its second comes up to 3 steps later). `packed` joins
+ * at once (logits within float rounding of the lone run).
  */
 export const KV_ALIGNMENT = 4;
 
@@ -53,8 +53,6 @@ export interface BatchStats {
   kvBytesPerToken: number;
   /** Decode steps run so far, by batch size (index = rows decoded in the step). */
   stepsByBatchSize: number[];
-  /** Decoder calls run by those steps (the `exact` layout may need several per step). */
-  decoderCalls: number;
   layout: BatchLayout;
 }
 
@@ -74,35 +72,36 @@ export interface BatchSchedulerOptions extends AdmissionLimits {
  */
 export class BatchScheduler {
   readonly admission: Admission;
-  private readonly groups: BatchKvCache[];
+  private readonly kv: BatchKvCache;
   private readonly layout: BatchLayout;
+  private readonly alignment: number;
   private readonly rows = new Map<number, Row>();
   private readonly arrivals: Row[] = [];
   private readonly steps: number[];
   private nextRowId = 1;
   private looping = false;
   private stepCount = 0;
-  private decoderCalls = 0;
+  /** (length − steps) mod alignment of the running rows: the same for all of them, for good. */
+  private phase: number | null = null;
 
   constructor(private readonly options: BatchSchedulerOptions) {
     this.admission = new Admission({ maxBatch: options.maxBatch, kvBudgetTokens: options.kvBudgetTokens });
     this.layout = options.layout ?? 'exact';
-    const groups = this.layout === 'exact' ? KV_ALIGNMENT : 1;
-    this.groups = Array.from({ length: groups }, () => new BatchKvCache(options.manifest));
+    this.alignment = this.layout === 'exact' ? KV_ALIGNMENT : 1;
+    this.kv = new BatchKvCache(options.manifest);
     this.steps = new Array<number>(options.maxBatch + 1).fill(0);
   }
 
   /** Decodes a prefilled sequence in the batch; resolves with its result when it has ended. */
   decode(seq: PrefilledSequence): Promise<DecodeLoopResult> {
     return new Promise<DecodeLoopResult>((resolve) => {
-      this.arrivals.push({ ...seq, id: this.nextRowId++, group: 0, done: resolve });
+      this.arrivals.push({ ...seq, id: this.nextRowId++, done: resolve });
       if (!this.looping) void this.loop();
     });
   }
 
   stats(): BatchStats {
-    let used = 0;
-    for (const g of this.groups) used += g.usedTokens;
+    let used = this.kv.usedTokens;
     for (const a of this.arrivals) used += a.length;
     return {
       maxBatch: this.options.maxBatch,
@@ -111,9 +110,8 @@ export class BatchScheduler {
       kvTokensUsed: used,
       kvTokensReserved: this.admission.reserved,
       kvTokensBudget: this.options.kvBudgetTokens,
-      kvBytesPerToken: (this.groups[0] as BatchKvCache).bytesPerToken,
+      kvBytesPerToken: this.kv.bytesPerToken,
       stepsByBatchSize: [...this.steps],
-      decoderCalls: this.decoderCalls,
       layout: this.layout,
     };
   }
@@ -122,14 +120,7 @@ export class BatchScheduler {
     this.looping = true;
     try {
       for (;;) {
-        for (const row of this.arrivals.splice(0)) {
-          // Every row grows by one token per step, so (length - steps) mod n is a row's class for good.
-          const n = this.groups.length;
-          row.group = (((row.length - this.stepCount) % n) + n) % n;
-          this.rows.set(row.id, row);
-          (this.groups[row.group] as BatchKvCache).join(row.id, row.cache, row.length);
-          row.cache = {};
-        }
+        this.admitArrivals();
         for (const row of this.rows.values()) {
           if (row.signal.aborted) {
             row.decoder.abort();
@@ -147,18 +138,33 @@ export class BatchScheduler {
     }
   }
 
-  /** One decode step: a decoder call per non-empty group; each row then picks its next token or leaves. */
-  private async step(): Promise<void> {
-    let decoded = 0;
-    for (const group of this.groups) {
-      if (group.size > 0) decoded += await this.stepGroup(group);
+  /** Arrivals whose length is in step with the running rows join (all of them when none run). */
+  private admitArrivals(): void {
+    const a = this.alignment;
+    const phase = (length: number) => (((length - this.stepCount) % a) + a) % a;
+    if (this.rows.size === 0) this.phase = null;
+    const waiting: Row[] = [];
+    for (const row of this.arrivals.splice(0)) {
+      if (row.signal.aborted) {
+        row.decoder.abort();
+        row.done(row.decoder.finish());
+        continue;
+      }
+      this.phase ??= phase(row.length);
+      if (phase(row.length) !== this.phase) {
+        waiting.push(row);
+        continue;
+      }
+      this.rows.set(row.id, row);
+      this.kv.join(row.id, row.cache, row.length);
+      row.cache = {};
     }
-    this.stepCount += 1;
-    if (decoded > 0) this.steps[decoded] = (this.steps[decoded] ?? 0) + 1;
+    this.arrivals.push(...waiting);
   }
 
-  private async stepGroup(kv: BatchKvCache): Promise<number> {
-    const { feeds, rows } = kv.stepFeeds();
+  /** One decoder call for every row; each row then picks its next token or leaves. */
+  private async step(): Promise<void> {
+    const { feeds, rows } = this.kv.stepFeeds();
     const batch = rows.map((id) => this.rows.get(id) as Row);
     const b = batch.length;
     let out: ort.InferenceSession.OnnxValueMapType;
@@ -168,15 +174,16 @@ export class BatchScheduler {
       feeds.inputs_embeds = embedded.inputs_embeds as ort.Tensor;
       out = await this.options.decoder.run(feeds);
     } catch (err) {
-      this.options.logger.error({ err, batch: b }, 'batched decode call failed: every row of the call ends with an error');
+      this.options.logger.error({ err, batch: b }, 'batched decode step failed: every row of the step ends with an error');
       for (const row of batch) {
         row.decoder.fail(err);
         this.retire(row);
       }
-      return 0;
+      return;
     }
-    this.decoderCalls += 1;
-    kv.advance(out as Record<string, ort.Tensor>);
+    this.stepCount += 1;
+    this.steps[b] = (this.steps[b] ?? 0) + 1;
+    this.kv.advance(out as Record<string, ort.Tensor>);
     const logits = out.logits as ort.Tensor;
     const vocab = logits.dims[2] as number;
     const data = logits.data as Float32Array;
@@ -185,12 +192,11 @@ export class BatchScheduler {
       if (next === null) this.retire(row);
       else row.nextId = next;
     });
-    return b;
   }
 
   private retire(row: Row): void {
     this.rows.delete(row.id);
-    (this.groups[row.group] as BatchKvCache).leave(row.id);
+    this.kv.leave(row.id);
     row.done(row.decoder.finish());
   }
 }
