@@ -184,9 +184,14 @@ async function ask(w: WorkerHandle, reader: Redis): Promise<Answer> {
   );
   let after = -1;
   let first = Number.NaN;
+  // A job may wait in the queue behind many others (one at a time, 16 streams, busy machine).
+  const deadline = Date.now() + 300_000;
   for (;;) {
     const result = await reader.xread('COUNT', 100, 'BLOCK', 5000, 'STREAMS', w.keys.jobStream(jobId), streamIdAfterSeq(after));
-    if (!result) throw new Error(`no frame from the ${w.mode} worker within 5 s for job ${jobId}`);
+    if (!result) {
+      if (Date.now() > deadline) throw new Error(`no end frame from the ${w.mode} worker within 300 s for job ${jobId}`);
+      continue;
+    }
     for (const [, entries] of result) {
       for (const [id, fields] of entries) {
         const frame = decodeFrameEntry(jobId, id, fields);

@@ -86,22 +86,28 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
         const tp = now();
         const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
         assertImageTensors(img, manifest);
-        const tv = now();
-        preprocessMs = tv - tp;
-        features = await encodeImage(ctx.sessions.vision, img, manifest);
-        visionMs = now() - tv;
+        preprocessMs = now() - tp;
+        // Timed inside the compute lock: vision's own time, not the wait for a step to finish.
+        features = await ctx.scheduler.compute.run(async () => {
+          const tv = now();
+          const out = await encodeImage(ctx.sessions.vision, img, manifest);
+          visionMs = now() - tv;
+          return out;
+        });
       }
       if (job.signal.aborted) {
         stream.end(abortedResult(tokens.ids.length, visual, preprocessMs, visionMs, now() - t0));
         return;
       }
 
-      const tPrefill = now();
       const runner = new DecoderRunner(ctx.sessions.embed, ctx.sessions.decoder, manifest, promptLength);
-      const textEmbeds = await runner.embed(tokens.ids);
-      const embeds = splice(textEmbeds, features, tokens.imageAt, manifest.llm.hidden_size);
-      const firstLogits = await runner.prefill(embeds, promptLength);
-      prefillMs = now() - tPrefill;
+      const firstLogits = await ctx.scheduler.compute.run(async () => {
+        const tPrefill = now();
+        const textEmbeds = await runner.embed(tokens.ids);
+        const logits = await runner.prefill(splice(textEmbeds, features, tokens.imageAt, manifest.llm.hidden_size), promptLength);
+        prefillMs = now() - tPrefill;
+        return logits;
+      });
 
       const selector = new TokenSelector(job.params, firstLogits.length, () => randomInt(0, 2 ** 32 - 1));
       const decoder = new SequenceDecoder({

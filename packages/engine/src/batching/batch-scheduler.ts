@@ -4,6 +4,7 @@ import type { DecodeLoopResult, SequenceDecoder } from '../generation/sequence-d
 import type { Manifest } from '../manifest.ts';
 import { Admission, type AdmissionLimits } from './admission.ts';
 import { BatchKvCache } from './batch-kv-cache.ts';
+import { ComputeLock } from './compute-lock.ts';
 
 type Session = Pick<ort.InferenceSession, 'run'>;
 
@@ -72,6 +73,8 @@ export interface BatchSchedulerOptions extends AdmissionLimits {
  */
 export class BatchScheduler {
   readonly admission: Admission;
+  /** Vision + prefill of arrivals and the batch's steps take turns on the cores. */
+  readonly compute = new ComputeLock();
   private readonly kv: BatchKvCache;
   private readonly layout: BatchLayout;
   private readonly alignment: number;
@@ -131,7 +134,7 @@ export class BatchScheduler {
           if (this.arrivals.length === 0) return;
           continue;
         }
-        await this.step();
+        await this.compute.run(() => this.step());
       }
     } finally {
       this.looping = false;
