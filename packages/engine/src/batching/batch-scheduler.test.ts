@@ -9,13 +9,13 @@ import { parseDevice } from '../execution-provider.ts';
 import { DecoderRunner } from '../generation/decoder-runner.ts';
 import { IncrementalDetokenizer } from '../generation/incremental-detokenizer.ts';
 import { argmax } from '../generation/sampler.ts';
-import { SequenceDecoder } from '../generation/sequence-decoder.ts';
+import { type DecodeLoopResult, SequenceDecoder } from '../generation/sequence-decoder.ts';
 import { StopStringFilter } from '../generation/stop-string-filter.ts';
 import { StoppingCriteria } from '../generation/stopping-criteria.ts';
 import { type LoadedManifest, loadManifest } from '../manifest.ts';
 import { MgmTokenizer } from '../mgm-tokenizer.ts';
 import { type ModelSessions, createSessions } from '../sessions.ts';
-import { type BatchLayout, BatchScheduler } from './batch-scheduler.ts';
+import { type BatchLayout, BatchScheduler, type PrefilledSequence } from './batch-scheduler.ts';
 
 const STEPS = 24;
 /** Prompt lengths of every class modulo 4, so rows of one batch need left padding of every size. */
@@ -38,18 +38,20 @@ function embeddings(rows: number, hidden: number, seed: number): Float32Array {
   return a;
 }
 
-/** One sequence: prefill alone, then decode in the scheduler, recording every logits row it sees. */
-async function decodeOne(
-  m: Loaded,
-  scheduler: BatchScheduler,
-  seq: number,
-  opts: { signal?: AbortSignal } = {},
-): Promise<{ logits: Float32Array[]; ids: number[]; finishReason: string; error?: unknown }> {
+interface Prefilled {
+  seq: PrefilledSequence | null;
+  first: DecodeLoopResult | null;
+  logits: Float32Array[];
+}
+
+/** One sequence prefilled alone, its first token chosen; its logits rows are recorded. */
+async function prefillOne(m: Loaded, seq: number, opts: { signal?: AbortSignal } = {}): Promise<Prefilled> {
   const manifest = m.loaded.manifest;
   const n = LENGTHS[seq] as number;
   const runner = new DecoderRunner(m.sessions.embed, m.sessions.decoder, manifest, n);
   const first = await runner.prefill(embeddings(n, manifest.llm.hidden_size, seq + 1), n);
   const logits: Float32Array[] = [];
+  const signal = opts.signal ?? new AbortController().signal;
   const decoder = new SequenceDecoder({
     selector: {
       select: (scores) => {
@@ -58,7 +60,7 @@ async function decodeOne(
       },
     },
     // No stop id: every sequence runs its full budget, so the rows overlap for many steps.
-    stopping: new StoppingCriteria({ stopTokenIds: new Set(), maxNewTokens: STEPS, contextLength: manifest.context_length, promptLength: n, signal: opts.signal }),
+    stopping: new StoppingCriteria({ stopTokenIds: new Set(), maxNewTokens: STEPS, contextLength: manifest.context_length, promptLength: n, signal }),
     detokenizer: new IncrementalDetokenizer(m.tokenizer),
     stopStrings: new StopStringFilter([]),
     hiddenIds: new Set(),
@@ -66,11 +68,20 @@ async function decodeOne(
     now: () => performance.now(),
   });
   const next = decoder.next(first);
-  const result =
-    next === null
-      ? decoder.finish()
-      : await scheduler.decode({ decoder, signal: opts.signal ?? new AbortController().signal, nextId: next, cache: runner.cache, length: n });
-  return { logits, ids: result.outputIds, finishReason: result.finishReason, ...(result.error ? { error: result.error } : {}) };
+  if (next === null) return { seq: null, first: decoder.finish(), logits };
+  return { seq: { decoder, signal, nextId: next, cache: runner.cache, length: n }, first: null, logits };
+}
+
+interface Decoded {
+  logits: Float32Array[];
+  ids: number[];
+  finishReason: string;
+  error?: unknown;
+}
+
+async function decodeIn(s: BatchScheduler, p: Prefilled): Promise<Decoded> {
+  const r = p.seq === null ? (p.first as DecodeLoopResult) : await s.decode(p.seq);
+  return { logits: p.logits, ids: r.outputIds, finishReason: r.finishReason, ...(r.error ? { error: r.error } : {}) };
 }
 
 const checkpoints = [path.join(FIXTURES, 'micro-mgm'), path.join(MODELS, 'mgm-tiny')].filter((d) => existsSync(path.join(d, 'mgm.json')));
@@ -86,45 +97,64 @@ describe.each(checkpoints.map((d) => [path.basename(d), d]))('BatchScheduler on 
     const { sessions } = await loaded;
     await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
   });
-  const scheduler = (m: Loaded, maxBatch: number, layout: BatchLayout, sessions: Partial<Pick<ModelSessions, 'embed' | 'decoder'>> = {}) =>
-    new BatchScheduler({
-      embed: sessions.embed ?? m.sessions.embed,
-      decoder: sessions.decoder ?? m.sessions.decoder,
+  /** A scheduler whose decoder calls `beforeCall(n)` first (n = calls so far), for arrivals at set steps. */
+  const scheduler = (m: Loaded, maxBatch: number, layout: BatchLayout, beforeCall: (n: number) => void = () => undefined) => {
+    let calls = 0;
+    const decoder = {
+      run: (feeds: Record<string, ort.Tensor>) => {
+        beforeCall(calls++);
+        return m.sessions.decoder.run(feeds);
+      },
+    } as unknown as ModelSessions['decoder'];
+    return new BatchScheduler({
+      embed: m.sessions.embed,
+      decoder,
       manifest: m.loaded.manifest,
       logger: pino({ level: 'silent' }),
       maxBatch,
       kvBudgetTokens: maxBatch * m.loaded.manifest.context_length,
       layout,
     });
+  };
 
   /** Each sequence decoded alone: the reference every batched run is compared with. */
   const alone = (async () => {
     const m = await loaded;
     const out = [];
-    for (let i = 0; i < LENGTHS.length; i++) out.push(await decodeOne(m, scheduler(m, 1, 'exact'), i));
+    for (let i = 0; i < LENGTHS.length; i++) out.push(await decodeIn(scheduler(m, 1, 'exact'), await prefillOne(m, i)));
     return out;
   })();
 
-  /** Sequence i arrives after 3 more steps of the others (or once the one before it ended). */
-  async function staggered(s: BatchScheduler, m: Loaded, opts: (i: number) => { signal?: AbortSignal } = () => ({})) {
-    const steps = () => s.stats().stepsByBatchSize.reduce((a, b) => a + b, 0);
-    const runs = [];
-    for (let i = 0; i < LENGTHS.length; i++) {
-      const run = decodeOne(m, s, i, opts(i));
-      runs.push(run);
-      let ended = false;
-      void run.finally(() => (ended = true));
-      const target = steps() + 3;
-      while (i < LENGTHS.length - 1 && !ended && steps() < target) await new Promise((r) => setTimeout(r, 0));
+  /**
+   * Sequence i arrives just before decoder call 3i (all prefilled beforehand, so arrivals do not
+   * depend on timing); call `failAt` throws.
+   */
+  async function staggered(m: Loaded, layout: BatchLayout, opts: { signal?: (i: number) => AbortSignal | undefined; failAt?: number; onCall?: (n: number) => void } = {}) {
+    const prefilled: Prefilled[] = [];
+    for (let i = 0; i < LENGTHS.length; i++) prefilled.push(await prefillOne(m, i, { signal: opts.signal?.(i) }));
+    const runs: Promise<Decoded>[] = [];
+    let submitted = 1;
+    let settled = 0;
+    const track = (p: Promise<Decoded>) => p.finally(() => (settled += 1));
+    const s = scheduler(m, LENGTHS.length, layout, (n) => {
+      opts.onCall?.(n);
+      while (submitted < LENGTHS.length && n >= 3 * submitted) runs.push(track(decodeIn(s, prefilled[submitted++] as Prefilled)));
+      if (n === opts.failAt) throw new Error('device lost');
+    });
+    runs.push(track(decodeIn(s, prefilled[0] as Prefilled)));
+    // Sequence 0 decodes 24 steps, so normally every arrival (the last at call 21) comes while it
+    // runs; if the batch empties first (a failed call), the next one arrives at once.
+    while (runs.length < LENGTHS.length) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (settled === runs.length && runs.length < LENGTHS.length) runs.push(track(decodeIn(s, prefilled[submitted++] as Prefilled)));
     }
-    return Promise.all(runs);
+    return { got: await Promise.all(runs), s };
   }
 
   it('exact layout: every row of a staggered batch gets logits bit-identical to its lone run', async () => {
     const m = await loaded;
     const ref = await alone;
-    const s = scheduler(m, LENGTHS.length, 'exact');
-    const got = await staggered(s, m);
+    const { got, s } = await staggered(m, 'exact');
     got.forEach((g, i) => {
       expect(g.ids).toEqual(ref[i]?.ids);
       expect(g.logits.length).toBe(STEPS);
@@ -139,8 +169,7 @@ describe.each(checkpoints.map((d) => [path.basename(d), d]))('BatchScheduler on 
   it('packed layout: one decoder call per step, logits within float rounding of the lone run', async () => {
     const m = await loaded;
     const ref = await alone;
-    const s = scheduler(m, LENGTHS.length, 'packed');
-    const got = await staggered(s, m);
+    const { got } = await staggered(m, 'packed');
     let maxDiff = 0;
     got.forEach((g, i) =>
       g.logits.forEach((row, t) => {
@@ -155,11 +184,7 @@ describe.each(checkpoints.map((d) => [path.basename(d), d]))('BatchScheduler on 
     const m = await loaded;
     const ref = await alone;
     const stop = new AbortController();
-    const s = scheduler(m, LENGTHS.length, 'exact');
-    const running = staggered(s, m, (i) => (i === 2 ? { signal: stop.signal } : {}));
-    while (s.stats().stepsByBatchSize.reduce((a, b) => a + b, 0) < 10) await new Promise((r) => setTimeout(r, 0));
-    stop.abort();
-    const got = await running;
+    const { got } = await staggered(m, 'exact', { signal: (i) => (i === 2 ? stop.signal : undefined), onCall: (n) => n === 10 && stop.abort() });
     expect(got[2]?.finishReason).toBe('abort');
     expect(got[2]?.ids.length).toBeLessThan(STEPS);
     got.forEach((g, i) => {
@@ -170,25 +195,12 @@ describe.each(checkpoints.map((d) => [path.basename(d), d]))('BatchScheduler on 
   it('a failed decoder call ends the rows of that step with finishReason error; later arrivals decode normally', async () => {
     const m = await loaded;
     const ref = await alone;
-    let calls = 0;
-    let failedBatch = -1;
-    const decoder = {
-      run: (feeds: Record<string, ort.Tensor>) => {
-        calls += 1;
-        if (calls === 12) {
-          failedBatch = feeds.position_ids?.dims[0] as number;
-          return Promise.reject(new Error('device lost'));
-        }
-        return m.sessions.decoder.run(feeds);
-      },
-    } as unknown as ModelSessions['decoder'];
-    const s = scheduler(m, LENGTHS.length, 'exact', { decoder });
-    const got = await staggered(s, m);
+    const { got } = await staggered(m, 'exact', { failAt: 12 });
     const failed = got.filter((g) => g.finishReason === 'error');
-    expect(failedBatch).toBeGreaterThan(1);
-    expect(failed.length).toBe(failedBatch);
-    expect(failed.length).toBeLessThan(LENGTHS.length);
+    expect(failed.length).toBeGreaterThan(1);
     expect(failed.every((g) => (g.error as Error).message === 'device lost')).toBe(true);
+    // Sequences 5, 6 and 7 arrive after the failed call: they decode as they would alone.
+    for (const i of [5, 6, 7]) expect(got[i]).toMatchObject({ finishReason: 'length', ids: ref[i]?.ids });
     got.forEach((g, i) => {
       if (g.finishReason !== 'error') expect(g.ids).toEqual(ref[i]?.ids);
     });
