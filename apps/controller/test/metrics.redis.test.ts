@@ -110,4 +110,23 @@ describe('Prometheus /metrics', () => {
     }, 'the stopped request to be counted');
     expect(sample(text, 'mgm:generation_tokens_total', { model: 'alpha' })).toBe(end.tokens.generated);
   });
+
+  it('shows each worker\'s running sequences, KV cache and a histogram of rows per decode step', async () => {
+    workers.push(
+      await startTestWorker(keys, { workerId: 'b1', name: 'alpha', tokenDelayMs: 2, concurrency: 4, batch: { maxBatch: 4, kvTokensBudget: 2048, reservePerJob: 100 } }),
+    );
+    const text = await waitFor(async () => {
+      const scraped = await scrape();
+      return sample(scraped, 'mgm:decode_batch_size_count', { model: 'alpha', worker: 'b1' }) !== undefined ? scraped : null;
+    }, 'the batching worker in the metrics');
+    // The fake worker reports 3 steps of one row and 2 steps of two rows.
+    expect(text).toContain('# TYPE mgm:decode_batch_size histogram');
+    expect(sample(text, 'mgm:decode_batch_size_bucket', { model: 'alpha', worker: 'b1', le: '1' })).toBe(3);
+    expect(sample(text, 'mgm:decode_batch_size_bucket', { model: 'alpha', worker: 'b1', le: '2' })).toBe(5);
+    expect(sample(text, 'mgm:decode_batch_size_bucket', { model: 'alpha', worker: 'b1', le: '+Inf' })).toBe(5);
+    expect(sample(text, 'mgm:decode_batch_size_sum', { model: 'alpha', worker: 'b1' })).toBe(7);
+    expect(sample(text, 'mgm:num_requests_running', { model: 'alpha', worker: 'b1' })).toBe(0);
+    expect(sample(text, 'mgm:worker_max_batch', { model: 'alpha', worker: 'b1' })).toBe(4);
+    expect(sample(text, 'mgm:worker_kv_cache_budget_tokens', { model: 'alpha', worker: 'b1' })).toBe(2048);
+  });
 });

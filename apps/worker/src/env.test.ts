@@ -27,4 +27,19 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig(['--model', 'm', '--load-4bit', '--dtype', 'q8'], {})).toThrow(/--load-4bit means --dtype q4/);
     expect(() => parseWorkerConfig(['--model', 'm', '--dtype', 'int3'], {})).toThrow(/dtype/);
   });
+
+  it('reads the batch size (--max-batch, or its old name --concurrency), the KV budget and the layout', () => {
+    expect(parseWorkerConfig(['--model', 'm'], {})).toMatchObject({ maxBatch: 8, concurrency: 8, batchLayout: 'exact' });
+    expect(parseWorkerConfig(['--model', 'm', '--max-batch', '4', '--kv-budget-mb', '64', '--batch-layout', 'packed'], {})).toMatchObject({
+      maxBatch: 4,
+      concurrency: 4,
+      kvBudgetMb: 64,
+      batchLayout: 'packed',
+    });
+    expect(parseWorkerConfig(['--model', 'm'], { WORKER_MAX_BATCH: '16', WORKER_KV_BUDGET_TOKENS: '9000' })).toMatchObject({ maxBatch: 16, kvBudgetTokens: 9000 });
+    expect(parseWorkerConfig(['--model', 'm'], { WORKER_CONCURRENCY: '1' }).maxBatch).toBe(1);
+    expect(() => parseWorkerConfig(['--model', 'm', '--max-batch', '4', '--concurrency', '2'], {})).toThrow(/old name/);
+    expect(() => parseWorkerConfig(['--model', 'm', '--kv-budget-mb', '4', '--kv-budget-tokens', '2000'], {})).toThrow(/once/);
+    expect(() => parseWorkerConfig(['--model', 'm', '--batch-layout', 'loose'], {})).toThrow(/batchLayout/);
+  });
 });

@@ -10,6 +10,8 @@ const intFrom = (min: number) => z.coerce.number().int().min(min);
 
 /** Frames per second a streamed answer needs at most: a screen's refresh rate. */
 const DEFAULT_DELTA_INTERVAL_MS = 16;
+/** Sequences a worker decodes together by default (measured with `npm run bench:batch`: README). */
+export const DEFAULT_MAX_BATCH = 8;
 
 const configSchema = z.object({
   model: z
@@ -18,7 +20,14 @@ const configSchema = z.object({
   modelsDir: z.string().min(1).optional(),
   device: z.string().min(1).default('cpu'),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).default('fp32'),
-  concurrency: intFrom(1).default(1),
+  /** Sequences decoded together (continuous batching) = jobs the worker takes at a time; 1 = batching off. */
+  maxBatch: intFrom(1).max(256).optional(),
+  /** Deprecated name of maxBatch (jobs at a time). */
+  concurrency: intFrom(1).max(256).optional(),
+  /** KV-cache budget of the worker, in tokens or MB (one of them); default maxBatch × context length. */
+  kvBudgetTokens: intFrom(1).optional(),
+  kvBudgetMb: z.coerce.number().positive().optional(),
+  batchLayout: z.enum(['exact', 'packed']).default('exact'),
   /** onnxruntime intra-op threads per session; unset = onnxruntime's default (all cores). */
   threads: intFrom(1).optional(),
   workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
@@ -33,13 +42,21 @@ const configSchema = z.object({
   deltaIntervalMs: intFrom(0).max(1000).default(DEFAULT_DELTA_INTERVAL_MS),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
-export type WorkerConfig = z.infer<typeof configSchema> & { workerId: string; model: string };
+export type WorkerConfig = Omit<z.infer<typeof configSchema>, 'maxBatch' | 'concurrency'> & {
+  workerId: string;
+  model: string;
+  maxBatch: number;
+  /** Jobs at a time: maxBatch (the record's `concurrency`). */
+  concurrency: number;
+};
 
 /**
  * Reads the worker's configuration from its command line, falling back to the environment:
  * --model (MGM_MODEL: a checkpoint folder or a zoo name), --models-dir (MGM_MODELS_DIR),
- * --device (MGM_DEVICE), --dtype (MGM_DTYPE; --load-8bit / --load-4bit = q8 / q4), --concurrency
- * (WORKER_CONCURRENCY), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
+ * --device (MGM_DEVICE), --dtype (MGM_DTYPE; --load-8bit / --load-4bit = q8 / q4), --max-batch
+ * (WORKER_MAX_BATCH; --concurrency / WORKER_CONCURRENCY is its old name), --kv-budget-tokens
+ * (WORKER_KV_BUDGET_TOKENS) or --kv-budget-mb (WORKER_KV_BUDGET_MB), --batch-layout
+ * (WORKER_BATCH_LAYOUT: exact | packed), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
  * WORKER_RECORD_TTL_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
  * WORKER_DELTA_INTERVAL_MS, STREAM_TTL_S, LOG_LEVEL.
  */
@@ -56,13 +73,17 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
         'load-4bit': { type: 'boolean' },
         'models-dir': { type: 'string' },
         concurrency: { type: 'string' },
+        'max-batch': { type: 'string' },
+        'kv-budget-tokens': { type: 'string' },
+        'kv-budget-mb': { type: 'string' },
+        'batch-layout': { type: 'string' },
         threads: { type: 'string' },
         id: { type: 'string' },
       },
       strict: true,
     }));
   } catch (error) {
-    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--concurrency N] [--threads N] [--id ID]`);
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--threads N] [--id ID]`);
   }
   const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
   if (values['load-8bit'] && values['load-4bit']) throw new MgmError('BAD_REQUEST', '--load-8bit and --load-4bit exclude each other');
@@ -74,7 +95,11 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     modelsDir: values['models-dir'] ?? env.MGM_MODELS_DIR,
     device: values.device ?? env.MGM_DEVICE,
     dtype: alias ?? values.dtype ?? env.MGM_DTYPE,
+    maxBatch: values['max-batch'] ?? env.WORKER_MAX_BATCH,
     concurrency: values.concurrency ?? env.WORKER_CONCURRENCY,
+    kvBudgetTokens: values['kv-budget-tokens'] ?? env.WORKER_KV_BUDGET_TOKENS,
+    kvBudgetMb: values['kv-budget-mb'] ?? env.WORKER_KV_BUDGET_MB,
+    batchLayout: values['batch-layout'] ?? env.WORKER_BATCH_LAYOUT,
     threads: values.threads ?? env.WORKER_THREADS,
     workerId: values.id ?? env.WORKER_ID,
     redisUrl: env.REDIS_URL,
@@ -89,13 +114,20 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     logLevel: env.LOG_LEVEL,
   });
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid worker configuration: ${describeZodError(parsed.error)}`);
-  const config = parsed.data;
+  const { maxBatch: batchOption, concurrency: concurrencyOption, ...config } = parsed.data;
+  if (batchOption !== undefined && concurrencyOption !== undefined && batchOption !== concurrencyOption) {
+    throw new MgmError('BAD_REQUEST', `--max-batch ${batchOption} and --concurrency ${concurrencyOption} disagree: --concurrency is the old name of --max-batch, give one`);
+  }
+  if (config.kvBudgetTokens !== undefined && config.kvBudgetMb !== undefined) {
+    throw new MgmError('BAD_REQUEST', 'give the KV-cache budget once: --kv-budget-tokens or --kv-budget-mb');
+  }
+  const maxBatch = batchOption ?? concurrencyOption ?? DEFAULT_MAX_BATCH;
   if (config.heartbeatMs * 2 > config.recordTtlMs) {
     throw new MgmError('BAD_REQUEST', 'WORKER_RECORD_TTL_MS must be at least twice WORKER_HEARTBEAT_MS, or a slow heartbeat kills the worker');
   }
   const modelName = path.basename(path.resolve(config.model));
   const workerId = config.workerId ?? `${modelName}.${hostname().replace(/[^A-Za-z0-9-]/g, '-')}.${process.pid}.${randomBytes(3).toString('hex')}`;
-  return { ...config, model: config.model, workerId };
+  return { ...config, model: config.model, workerId, maxBatch, concurrency: maxBatch };
 }
 
 /**

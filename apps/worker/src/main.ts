@@ -7,6 +7,7 @@ import { evaluationFromManifest } from './manifest-evaluation.ts';
 import { createImageBackend } from '@mgm/imagegen';
 import { parseImageBackendEnv, parseWorkerConfig } from './env.ts';
 import { type JobExtras, lazyOcr } from './job-extras.ts';
+import { resolveKvBudget } from './kv-budget.ts';
 import { createLogger } from './logger.ts';
 import { ModelWorker } from './model-worker.ts';
 import { connectRedis } from './redis-connection.ts';
@@ -29,6 +30,19 @@ async function main(): Promise<void> {
   const redis = connectRedis(config.redisUrl, 'worker', logger);
 
   const { manifest } = await loadManifest(checkpoint);
+  let kvBudgetTokens: number;
+  try {
+    kvBudgetTokens = resolveKvBudget(config, {
+      contextLength: manifest.context_length,
+      numLayers: manifest.llm.num_layers,
+      numKvHeads: manifest.llm.num_kv_heads,
+      headDim: manifest.llm.head_dim,
+      dtype: manifest.kv_cache.dtype,
+    });
+  } catch (error) {
+    console.error(isMgmError(error) ? error.message : error);
+    process.exit(2);
+  }
   const now = Date.now();
   // Published while the model loads, so the dashboard shows the worker in state "loading".
   const registration = new WorkerRegistration({
@@ -71,7 +85,15 @@ async function main(): Promise<void> {
 
   let model;
   try {
-    model = await loadModel(checkpoint, { device: config.device, dtype: config.dtype, logger, intraOpThreads: config.threads });
+    model = await loadModel(checkpoint, {
+      device: config.device,
+      dtype: config.dtype,
+      logger,
+      intraOpThreads: config.threads,
+      maxBatch: config.maxBatch,
+      kvBudgetTokens,
+      batchLayout: config.batchLayout,
+    });
   } catch (error) {
     logger.fatal({ err: error }, 'could not load the checkpoint');
     await registration.deregister().catch(() => undefined);

@@ -14,6 +14,7 @@ import {
   type WorkerRecord,
   type WorkerState,
 } from '@mgm/protocol';
+import { jobCapacity } from './batch-gate.ts';
 import type { JobExtras } from './job-extras.ts';
 import { runJob } from './job-runner.ts';
 import type { ServingModel } from './serving-model.ts';
@@ -34,6 +35,7 @@ export interface ModelWorkerOptions {
   capabilities: Capability[];
   /** The checkpoint's measured evaluation (manifest `eval`), published in the record. */
   evaluation?: ModelEvaluation | null;
+  /** Jobs at a time: the model's max batch when it batches (then also bounded by its KV budget). */
   concurrency: number;
   heartbeatMs: number;
   recordTtlMs: number;
@@ -115,6 +117,7 @@ export class ModelWorker {
       },
     );
     this.bull.on('error', (error) => this.logger.error({ err: error }, 'BullMQ worker error'));
+    this.updateCapacity();
     await this.bull.waitUntilReady();
     this.state = 'ready';
     await this.registration.update({ ...this.buildRecord('ready'), startedAt: this.registration.current.startedAt });
@@ -192,6 +195,7 @@ export class ModelWorker {
     const active: ActiveJob = { abort: new AbortController(), handBack: false };
     const key = String(job.id);
     this.active.set(key, active);
+    this.updateCapacity();
     void this.registration.update({}).catch(() => undefined);
     try {
       return await runJob(
@@ -212,8 +216,18 @@ export class ModelWorker {
       );
     } finally {
       this.active.delete(key);
+      // Before BullMQ hears that this job ended, so its next fetch sees the room it left.
+      this.updateCapacity();
       void this.registration.update({}).catch(() => undefined);
     }
+  }
+
+  /** BullMQ's concurrency follows the batch: free slots whose worst case fits the KV budget. */
+  private updateCapacity(): void {
+    const stats = this.options.model.batchStats?.();
+    if (!stats || !this.bull) return;
+    const capacity = Math.min(this.options.concurrency, jobCapacity(stats, this.active.size, this.options.model.info.contextLength));
+    if (this.bull.concurrency !== capacity) this.bull.concurrency = capacity;
   }
 
   private onAdminMessage(message: string): void {
@@ -275,7 +289,14 @@ export class ModelWorker {
       jobsFailed: this.stats.jobsFailed,
       tokensPerSecond: this.stats.tokensPerSecond,
       ttftMsMedian: this.stats.ttftMsMedian,
+      ...this.batchFields(),
     };
+  }
+
+  private batchFields(): Pick<WorkerRecord, 'batch'> {
+    const stats = this.options.model.batchStats?.();
+    if (!stats) return {};
+    return { batch: { ...stats, waiting: Math.max(stats.waiting, this.active.size - stats.running) } };
   }
 
   private buildRecord(state: WorkerState): WorkerRecord {
@@ -306,6 +327,7 @@ export class ModelWorker {
       tokensPerSecond: this.stats.tokensPerSecond,
       ttftMsMedian: this.stats.ttftMsMedian,
       memoryRss: process.memoryUsage.rss(),
+      ...this.batchFields(),
       host: hostname(),
       pid: process.pid,
       startedAt: now,

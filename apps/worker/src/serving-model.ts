@@ -1,5 +1,5 @@
 import type { ImageLens } from '@mgm/engine';
-import type { ChatMessage, ImageMode, SamplingParams, TokenLogprob } from '@mgm/protocol';
+import type { ChatMessage, ImageMode, SamplingParams, TokenLogprob, WorkerBatch } from '@mgm/protocol';
 
 /**
  * What the worker needs from a loaded checkpoint: the subset of `@mgm/engine`'s MgmModel it
@@ -51,5 +51,7 @@ export interface ServingModel {
   readonly info: ServingModelInfo;
   /** `onLogprobs` (with params.logprobs): each shown token's log-probability, before its text is streamed. */
   generate(input: ServingGenerateInput, options: { signal: AbortSignal; onLogprobs?: (entry: TokenLogprob) => void }): ServingGeneration;
+  /** The continuous batch now (the engine's BatchStats); absent for a model that does not batch. */
+  batchStats?(): WorkerBatch;
   close(): Promise<void>;
 }

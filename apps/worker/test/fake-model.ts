@@ -1,4 +1,4 @@
-import { MgmError, type ErrorCode } from '@mgm/protocol';
+import { MgmError, type ErrorCode, type WorkerBatch } from '@mgm/protocol';
 import type {
   ServingGenerateInput,
   ServingGenerateResult,
@@ -17,6 +17,8 @@ export interface FakeModelOptions {
   contextChars?: number;
   /** Every generation fails before its first token with this code (a model that breaks). */
   failWith?: ErrorCode;
+  /** Report a continuous batch (batchStats): each generation holds a slot and reserves this many KV tokens. */
+  batch?: { maxBatch: number; kvTokensBudget: number; reservePerJob: number };
 }
 
 /**
@@ -27,6 +29,10 @@ export interface FakeModelOptions {
 export class FakeModel implements ServingModel {
   readonly info: ServingModelInfo;
   readonly calls: ServingGenerateInput[] = [];
+  /** Generations running now, and the most that ever ran at once. */
+  running = 0;
+  peakRunning = 0;
+  readonly batchStats?: () => WorkerBatch;
   private readonly tokenDelayMs: number;
   private readonly answer: (input: ServingGenerateInput) => string;
   private readonly contextChars: number;
@@ -45,6 +51,20 @@ export class FakeModel implements ServingModel {
       visualTokens: 36,
       contextLength: 512,
     };
+    const batch = options.batch;
+    if (batch) {
+      this.batchStats = () => ({
+        maxBatch: batch.maxBatch,
+        running: this.running,
+        waiting: 0,
+        kvTokensUsed: this.running * 10,
+        kvTokensReserved: this.running * batch.reservePerJob,
+        kvTokensBudget: batch.kvTokensBudget,
+        kvBytesPerToken: 4608,
+        stepsByBatchSize: [0, 3, 2],
+        layout: 'exact',
+      });
+    }
     this.tokenDelayMs = options.tokenDelayMs ?? 5;
     this.contextChars = options.contextChars ?? 2000;
     this.failWith = options.failWith;
@@ -72,6 +92,14 @@ export class FakeModel implements ServingModel {
     const contextChars = this.contextChars;
     const failWith = this.failWith;
     const visual = input.image ? this.info.visualTokens : 0;
+    const self = this;
+    this.running += 1;
+    this.peakRunning = Math.max(this.peakRunning, this.running);
+    let left = false;
+    const leave = () => {
+      if (!left) self.running -= 1;
+      left = true;
+    };
 
     async function* stream(): AsyncGenerator<string> {
       if (failWith !== undefined) {
@@ -80,6 +108,7 @@ export class FakeModel implements ServingModel {
         throw error;
       }
       if (promptChars > contextChars) {
+        leave();
         const error = new MgmError('PROMPT_TOO_LONG', `the conversation is too long for this model (${promptChars} > ${contextChars} characters)`);
         rejectResult(error);
         throw error;
@@ -99,6 +128,7 @@ export class FakeModel implements ServingModel {
         generated += 1;
         yield pieces[i]!;
       }
+      leave();
       const total = performance.now() - started;
       const decode = Math.max(0, total - ttft);
       resolveResult({

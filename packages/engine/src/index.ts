@@ -1,4 +1,6 @@
-export { loadModel, MgmModel } from './mgm-model.ts';
+export { DEFAULT_MAX_BATCH, loadModel, MgmModel } from './mgm-model.ts';
+export { KV_ALIGNMENT } from './batching/batch-scheduler.ts';
+export type { BatchLayout, BatchStats } from './batching/batch-scheduler.ts';
 export type { GenerateOptions, GenerateRequest, LoadModelOptions, ModelInfo } from './mgm-model.ts';
 export { GenerationStream } from './generation/generation-stream.ts';
 export type { GenerationResult, GenerationTimings } from './generation/generation-stream.ts';

@@ -15,6 +15,7 @@ import { GenerationStream } from './generation/generation-stream.ts';
 import type { ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
 import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts';
 import { MgmTokenizer } from './mgm-tokenizer.ts';
+import { type BatchLayout, type BatchStats, BatchScheduler } from './batching/batch-scheduler.ts';
 import { type GenerationContext, runGeneration } from './run-generation.ts';
 import { type Dtype, type ModelSessions, assertFileExists, createSessions } from './sessions.ts';
 import { getTemplate, renderGenerationPrompt } from './templates/render-prompt.ts';
@@ -32,7 +33,23 @@ export interface LoadModelOptions {
   allowSpinning?: boolean;
   /** Image decoding + preprocessing; @mgm/vision by default. */
   vision?: VisionApi;
+  /** Sequences decoded together (continuous batching); 1 = one answer at a time. Default 8. */
+  maxBatch?: number;
+  /**
+   * KV-cache tokens the admitted sequences may reserve together (each reserves its prompt plus
+   * its max new tokens). Default: maxBatch × context length, so every slot can be used.
+   */
+  kvBudgetTokens?: number;
+  /**
+   * `exact` (default): each row's logits are bit-identical to its lone run (rows are stepped in
+   * up to 4 decoder calls by length class); `packed`: one decoder call per step, faster, logits
+   * within float rounding of the lone run.
+   */
+  batchLayout?: BatchLayout;
 }
+
+/** The engine's default batch size (the worker's default is measured: see the README). */
+export const DEFAULT_MAX_BATCH = 8;
 
 export interface ModelInfo {
   name: string;
@@ -114,6 +131,11 @@ export class MgmModel {
     return stream;
   }
 
+  /** Batch occupancy, KV-cache use and the batch sizes of the decode steps so far. */
+  batchStats(): BatchStats {
+    return this.ctx.scheduler.stats();
+  }
+
   /** The exact text prompt `generate` would tokenise for this request (before image tokens). */
   renderPrompt(req: Pick<GenerateRequest, 'messages' | 'image' | 'ocrText' | 'generateImage' | 'system'>): string {
     const messages = conversationSchema.safeParse(req.messages);
@@ -165,6 +187,22 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     allowSpinning: opts.allowSpinning,
   });
 
+  const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
+  const kvBudgetTokens = opts.kvBudgetTokens ?? maxBatch * manifest.context_length;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new MgmError('BAD_REQUEST', `maxBatch must be a positive integer, got ${maxBatch}`);
+  if (!Number.isInteger(kvBudgetTokens) || kvBudgetTokens < 1) {
+    throw new MgmError('BAD_REQUEST', `kvBudgetTokens must be a positive integer, got ${kvBudgetTokens}`);
+  }
+  const scheduler = new BatchScheduler({
+    embed: sessions.embed,
+    decoder: sessions.decoder,
+    manifest,
+    logger,
+    maxBatch,
+    kvBudgetTokens,
+    layout: opts.batchLayout ?? 'exact',
+  });
+
   const st = manifest.special_tokens;
   const stopTokenIds = new Set<number>([st.eos_id]);
   for (const s of template.stopStrings) {
@@ -184,6 +222,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
       return vision.preprocess(decoded, spec, mode);
     },
     logger,
+    scheduler,
   };
   const info: ModelInfo = {
     name: manifest.name,
@@ -198,7 +237,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     visualTokens: manifest.image.visual_tokens,
     contextLength: manifest.context_length,
   };
-  logger.info({ device: info.device, dtype, files: sessions.files }, 'model loaded');
+  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens }, 'model loaded');
   return new MgmModel(manifest, info, sessions, ctx);
 }
 

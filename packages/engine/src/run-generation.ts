@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { type ImageMode, MgmError, type SamplingParams, type TokenLogprob } from '@mgm/protocol';
 import type { Logger } from 'pino';
-import { decodeLoop } from './generation/decode-loop.ts';
+import type { BatchScheduler } from './batching/batch-scheduler.ts';
+import type { Reservation } from './batching/admission.ts';
 import { DecoderRunner } from './generation/decoder-runner.ts';
 import type { GenerationResult, GenerationStream } from './generation/generation-stream.ts';
 import { IncrementalDetokenizer } from './generation/incremental-detokenizer.ts';
+import { type DecodeLoopResult, SequenceDecoder } from './generation/sequence-decoder.ts';
 import { StopStringFilter } from './generation/stop-string-filter.ts';
 import { StoppingCriteria } from './generation/stopping-criteria.ts';
 import type { ChosenLogprob } from './generation/token-logprobs.ts';
@@ -27,6 +29,8 @@ export interface GenerationContext {
   hiddenIds: ReadonlySet<number>;
   prepareImage: (image: Exclude<ImageInput, PreprocessedImage>, mode: ImageMode | undefined) => Promise<PreprocessedImage>;
   logger: Logger;
+  /** Admits sequences (slots, KV budget) and decodes them together. */
+  scheduler: BatchScheduler;
 }
 
 export interface GenerationJob {
@@ -70,54 +74,72 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       );
     }
 
-    let features: Float32Array | null = null;
-    let preprocessMs = 0;
-    let visionMs = 0;
-    let lens: (() => ImageLens) | undefined;
-    if (job.image !== null) {
-      const tp = now();
-      const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
-      assertImageTensors(img, manifest);
-      const tv = now();
-      preprocessMs = tv - tp;
-      if (job.explain) ({ features, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
-      else features = await encodeImage(ctx.sessions.vision, img, manifest);
-      visionMs = now() - tv;
-    }
-    if (job.signal.aborted) {
-      const t = now() - t0;
-      stream.end({
-        text: '',
-        finishReason: 'abort',
-        tokens: { prompt: tokens.ids.length, visual, generated: 0 },
-        timingsMs: { preprocess: round(preprocessMs), vision: round(visionMs), prefill: 0, ttft: 0, decode: 0, total: round(t) },
-        tokensPerSecond: 0,
-        outputIds: [],
-      });
+    // Waits for a batch slot and KV budget for the worst case: the prompt and every token it may add.
+    let reservation: Reservation;
+    try {
+      reservation = await ctx.scheduler.admission.reserve(promptLength + stopping.budget, job.signal);
+    } catch (err) {
+      if (!job.signal.aborted) throw err;
+      stream.end(abortedResult(tokens.ids.length, visual, 0, 0, now() - t0));
       return;
     }
+    let loop: DecodeLoopResult;
+    let lens: (() => ImageLens) | undefined;
+    let preprocessMs = 0;
+    let visionMs = 0;
+    let prefillMs = 0;
+    try {
+      let features: Float32Array | null = null;
+      if (job.image !== null) {
+        const tp = now();
+        const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
+        assertImageTensors(img, manifest);
+        preprocessMs = now() - tp;
+        // Timed inside the compute lock: vision's own time, not the wait for a step to finish.
+        features = await ctx.scheduler.compute.run(async () => {
+          const tv = now();
+          let out: Float32Array;
+          if (job.explain) ({ features: out, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
+          else out = await encodeImage(ctx.sessions.vision, img, manifest);
+          visionMs = now() - tv;
+          return out;
+        });
+      }
+      if (job.signal.aborted) {
+        stream.end(abortedResult(tokens.ids.length, visual, preprocessMs, visionMs, now() - t0));
+        return;
+      }
 
-    const tPrefill = now();
-    const runner = new DecoderRunner(ctx.sessions.embed, ctx.sessions.decoder, manifest, promptLength + stopping.budget);
-    const textEmbeds = await runner.embed(tokens.ids);
-    const embeds = splice(textEmbeds, features, tokens.imageAt, manifest.llm.hidden_size);
-    const firstLogits = await runner.prefill(embeds, promptLength);
-    const prefillMs = now() - tPrefill;
+      const runner = new DecoderRunner(ctx.sessions.embed, ctx.sessions.decoder, manifest, promptLength);
+      const firstLogits = await ctx.scheduler.compute.run(async () => {
+        const tPrefill = now();
+        const textEmbeds = await runner.embed(tokens.ids);
+        const logits = await runner.prefill(splice(textEmbeds, features, tokens.imageAt, manifest.llm.hidden_size), promptLength);
+        prefillMs = now() - tPrefill;
+        return logits;
+      });
 
-    const selector = new TokenSelector(job.params, firstLogits.length, () => randomInt(0, 2 ** 32 - 1));
-    const loop = await decodeLoop(firstLogits, {
-      runner,
-      selector,
-      stopping,
-      detokenizer: new IncrementalDetokenizer(ctx.tokenizer),
-      stopStrings: new StopStringFilter(job.params.stop?.length ? [...ctx.stopStrings, ...job.params.stop] : ctx.stopStrings),
-      hiddenIds: ctx.hiddenIds,
-      stream,
-      now,
-      ...(job.params.logprobs !== undefined && job.onLogprobs
-        ? { logprobs: { top: job.params.logprobs, emit: tokenLogprobEmitter(ctx.tokenizer, job.onLogprobs) } }
-        : {}),
-    });
+      const selector = new TokenSelector(job.params, firstLogits.length, () => randomInt(0, 2 ** 32 - 1));
+      const decoder = new SequenceDecoder({
+        selector,
+        stopping,
+        detokenizer: new IncrementalDetokenizer(ctx.tokenizer),
+        stopStrings: new StopStringFilter(job.params.stop?.length ? [...ctx.stopStrings, ...job.params.stop] : ctx.stopStrings),
+        hiddenIds: ctx.hiddenIds,
+        stream,
+        now,
+        ...(job.params.logprobs !== undefined && job.onLogprobs
+          ? { logprobs: { top: job.params.logprobs, emit: tokenLogprobEmitter(ctx.tokenizer, job.onLogprobs) } }
+          : {}),
+      });
+      const first = decoder.next(firstLogits);
+      loop =
+        first === null
+          ? decoder.finish()
+          : await ctx.scheduler.decode({ decoder, signal: job.signal, nextId: first, cache: runner.cache, length: runner.cachedLength });
+    } finally {
+      reservation.release();
+    }
     const generated = loop.outputIds.length;
     const first = Number.isNaN(loop.firstTokenAt) ? loop.endAt : loop.firstTokenAt;
     const decodeMs = loop.endAt - first;
@@ -147,6 +169,17 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
   } catch (err) {
     stream.fail(err instanceof MgmError ? err : new MgmError('INTERNAL', `generation failed: ${(err as Error)?.message ?? err}`, { cause: err }));
   }
+}
+
+function abortedResult(prompt: number, visual: number, preprocessMs: number, visionMs: number, totalMs: number): GenerationResult {
+  return {
+    text: '',
+    finishReason: 'abort',
+    tokens: { prompt, visual, generated: 0 },
+    timingsMs: { preprocess: round(preprocessMs), vision: round(visionMs), prefill: 0, ttft: 0, decode: 0, total: round(totalMs) },
+    tokensPerSecond: 0,
+    outputIds: [],
+  };
 }
 
 /** Text embeddings with the visual embeddings inserted before row `at` (MGM's splice). */

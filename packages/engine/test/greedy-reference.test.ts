@@ -1,48 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { type MgmModel, MgmTokenizer, loadModel, renderGenerationPrompt, tokenizePrompt } from '../src/index.ts';
+import { EVAL, MODELS, conversation, readReferenceRecords } from './greedy-reference-records.ts';
 
-const MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
-const EVAL = path.join(MODELS, 'eval');
-const REFERENCE = path.join(EVAL, 'greedy-reference.jsonl');
 const IMAGE_TOKEN_INDEX = -200;
-
-const messageSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
-const recordSchema = z
-  .object({
-    model: z.string(),
-    image: z.string(),
-    messages: z.array(messageSchema).optional(),
-    question: z.string().optional(),
-    history: z.array(z.object({ question: z.string(), answer: z.string() })).optional(),
-    prompt_ids: z.array(z.number().int()).optional(),
-    output_ids: z.array(z.number().int()).min(1),
-    output_text: z.string().optional(),
-  })
-  .loose();
-type ReferenceRecord = z.infer<typeof recordSchema>;
-
-/** The conversation of a record: `messages`, or tools/mgm-tiny's history + question. */
-function conversation(r: ReferenceRecord): { role: 'user' | 'assistant'; content: string }[] {
-  if (r.messages) return r.messages;
-  const out: { role: 'user' | 'assistant'; content: string }[] = [];
-  for (const h of r.history ?? []) out.push({ role: 'user', content: h.question }, { role: 'assistant', content: h.answer });
-  if (r.question === undefined) throw new Error('reference record has neither messages nor question');
-  out.push({ role: 'user', content: r.question });
-  return out;
-}
-
-const present = existsSync(REFERENCE);
-const records: ReferenceRecord[] = present
-  ? readFileSync(REFERENCE, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => recordSchema.parse(JSON.parse(l)))
-  : [];
+const records = readReferenceRecords();
+const present = records.length > 0;
 
 describe('PyTorch greedy reference (models/eval/greedy-reference.jsonl), full TypeScript pipeline', () => {
   if (!present) it.skip('models/eval/greedy-reference.jsonl is absent: nothing to compare with yet', () => {});

@@ -13,6 +13,28 @@ export const capabilitySchema = z.enum(['image', 'multi-turn', 'hd', 'patch-info
 export type Capability = z.infer<typeof capabilitySchema>;
 
 /**
+ * A worker's continuous batch: occupancy, KV-cache use and how many rows its decode steps had.
+ * Optional in the record (workers from before batching have none).
+ */
+export const workerBatchSchema = z.object({
+  maxBatch: z.number().int().positive(),
+  /** Sequences holding a batch slot (prefilling or decoding). */
+  running: z.number().int().nonnegative(),
+  /** Jobs taken that wait for a slot or KV budget. */
+  waiting: z.number().int().nonnegative(),
+  /** Tokens in the KV cache now (padding excluded). */
+  kvTokensUsed: z.number().int().nonnegative(),
+  /** Worst-case tokens reserved by the admitted sequences (prompt + max new tokens each). */
+  kvTokensReserved: z.number().int().nonnegative(),
+  kvTokensBudget: z.number().int().positive(),
+  kvBytesPerToken: z.number().int().positive(),
+  /** Decode steps since the worker started, by batch size (index = sequences in the step). */
+  stepsByBatchSize: z.array(z.number().int().nonnegative()).max(257),
+  layout: z.enum(['exact', 'packed']),
+});
+export type WorkerBatch = z.infer<typeof workerBatchSchema>;
+
+/**
  * A live worker, as it writes itself to Redis with an expiry. Times are epoch milliseconds.
  * A record that is no longer refreshed expires: that worker is dead.
  */
@@ -43,6 +65,7 @@ export const workerRecordSchema = z.object({
   /** Median time to first token of recent jobs; null before the first job. */
   ttftMsMedian: z.number().nonnegative().nullable(),
   memoryRss: z.number().int().nonnegative(),
+  batch: workerBatchSchema.optional(),
   host: z.string(),
   pid: z.number().int().nonnegative(),
   startedAt: z.number().int().nonnegative(),

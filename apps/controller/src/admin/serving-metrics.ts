@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdminSnapshot, ErrorCode, FinishReason, JobTimings, TokenCounts } from '@mgm/protocol';
+import { batchSizeSamples } from './batch-size-histogram.ts';
 
 /** What a worker reports at the end of a job (its BullMQ result or its stream's end frame). */
 export interface JobOutcome {
@@ -94,14 +95,25 @@ export class ServingMetrics {
     });
     new Gauge({
       name: 'mgm:num_requests_running',
-      help: 'Jobs a worker is answering.',
-      labelNames: ['model'],
+      help: 'Sequences in a worker\'s batch (holding a slot: prefilling or decoding); jobs in flight for a worker that does not batch.',
+      labelNames: ['model', 'worker'],
       registers,
       collect() {
         this.reset();
-        for (const model of current()?.models ?? []) this.set({ model: model.id }, model.queue.active);
+        for (const w of current()?.workers ?? []) {
+          if (w.liveness === 'alive') this.set({ model: w.model, worker: w.id }, w.batch?.running ?? w.inFlight);
+        }
       },
     });
+    const batchSize = 'mgm:decode_batch_size';
+    this.registry.registerMetric({
+      name: batchSize,
+      help: 'Decode steps by rows per step (continuous batching), per worker since it started.',
+      type: 'histogram',
+      aggregator: 'sum',
+      get: async () => ({ name: batchSize, help: 'Decode steps by rows per step (continuous batching), per worker since it started.', type: 'histogram', aggregator: 'sum', values: batchSizeSamples(batchSize, current()?.workers ?? []) }),
+      reset: () => undefined,
+    } as unknown as Parameters<Registry['registerMetric']>[0]);
     new Gauge({
       name: 'mgm:queue_jobs',
       help: 'Jobs in the model queue by BullMQ state.',
@@ -152,6 +164,10 @@ export class ServingMetrics {
         },
       });
     perWorker('mgm:worker_in_flight', 'Jobs the worker is answering.', (w) => w.inFlight);
+    perWorker('mgm:worker_max_batch', 'Sequences the worker decodes together at most.', (w) => w.batch?.maxBatch ?? null);
+    perWorker('mgm:worker_kv_cache_tokens', 'Tokens in the worker\'s KV cache now (padding excluded).', (w) => w.batch?.kvTokensUsed ?? null);
+    perWorker('mgm:worker_kv_cache_reserved_tokens', 'KV-cache tokens reserved by admitted sequences (prompt + max new tokens each).', (w) => w.batch?.kvTokensReserved ?? null);
+    perWorker('mgm:worker_kv_cache_budget_tokens', 'The worker\'s KV-cache budget.', (w) => w.batch?.kvTokensBudget ?? null);
     perWorker('mgm:worker_jobs_done', 'Jobs the worker finished since it started.', (w) => w.jobsDone);
     perWorker('mgm:worker_jobs_failed', 'Jobs that failed on the worker since it started.', (w) => w.jobsFailed);
     perWorker('mgm:worker_tokens_per_second', 'Decode speed of the worker\'s recent jobs.', (w) => w.tokensPerSecond);

@@ -5,7 +5,7 @@ export interface GpuLaunchOptions {
   gpus: number[];
   /** Checkpoint folder or zoo name, passed to each worker as --model. */
   model: string;
-  /** Further worker flags, passed through as they are (--dtype q4, --concurrency 2, ...). */
+  /** Further worker flags, passed through as they are (--dtype q4, --max-batch 16, ...). */
   workerArgs: string[];
 }
 

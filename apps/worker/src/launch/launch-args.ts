@@ -2,7 +2,7 @@ import { MgmError } from '@mgm/protocol';
 import { type PlannedWorker, parseGpuList, planGpuWorkers } from './gpu-plan.ts';
 
 export const LAUNCH_USAGE =
-  'Usage: launch-gpus --gpus 0,1,2,3 --model <checkpoint dir | zoo name> [--dry-run] [worker flags: --dtype q4, --models-dir DIR, --concurrency N, ...]';
+  'Usage: launch-gpus --gpus 0,1,2,3 --model <checkpoint dir | zoo name> [--dry-run] [worker flags: --dtype q4, --models-dir DIR, --max-batch N, ...]';
 
 /** `--gpus` and `--model` are the launcher's; everything else is handed to each worker. */
 export function parseLaunchArgs(argv: string[]): { workers: PlannedWorker[]; dryRun: boolean } {

@@ -46,6 +46,11 @@ export class DecoderRunner {
     return this.length;
   }
 
+  /** The KV cache so far, keyed by the past.* input names (`[1, heads, cachedLength, head_dim]`). */
+  get cache(): Record<string, ort.Tensor> {
+    return Object.fromEntries(this.pastNames.map((name) => [name, this.feeds[name] as ort.Tensor]));
+  }
+
   /** Text ids → embeddings [ids.length, hidden] (row-major). */
   async embed(ids: readonly number[]): Promise<Float32Array> {
     if (ids.length === 0) return new Float32Array(0);

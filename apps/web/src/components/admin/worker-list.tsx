@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { AdminAction, AdminWorker } from '@mgm/protocol';
 import { Button } from '@/components/ui/button.tsx';
 import { checkpointName, formatAge, formatDuration, shortProvider } from '@/lib/admin/admin-format.ts';
+import { batchSummary } from '@/lib/admin/batch-format.ts';
 import { workerAction } from '@/lib/admin/admin-http.ts';
 import { workerActionText } from '@/lib/admin/worker-action-text.ts';
 import { formatBytes, formatMs, formatRate } from '@/lib/format.ts';
@@ -10,9 +11,9 @@ import { WorkerStateBadge } from './state-badge.tsx';
 
 /** One grid for the header and the rows on wide screens; below lg each row is a card. */
 const GRID =
-  'lg:grid-cols-[minmax(0,1.7fr)_minmax(0,0.9fr)_minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,1.4fr)_minmax(0,0.9fr)_minmax(0,1fr)_minmax(0,1.1fr)_11.5rem]';
+  'lg:grid-cols-[minmax(0,1.7fr)_minmax(0,0.9fr)_minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,1.4fr)_minmax(0,1.5fr)_minmax(0,0.9fr)_minmax(0,1fr)_minmax(0,1.1fr)_11.5rem]';
 
-const headers = ['Worker', 'Host · pid', 'Runtime', 'State', 'Jobs', 'Speed', 'Memory · up', 'Heartbeat', ''];
+const headers = ['Worker', 'Host · pid', 'Runtime', 'State', 'Jobs', 'Batch · KV', 'Speed', 'Memory · up', 'Heartbeat', ''];
 
 function Cell({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
   return (
@@ -80,6 +81,20 @@ function WorkerRow({ worker, all, now, onAction }: { worker: AdminWorker; all: r
         <p className="text-xs tabular-nums text-slate-500">
           {worker.jobsDone} done · <span className={worker.jobsFailed > 0 ? 'text-rose-600' : ''}>{worker.jobsFailed} failed</span>
         </p>
+      </Cell>
+      <Cell label="Batch · KV">
+        {worker.batch ? (
+          <>
+            <p className="tabular-nums" data-testid="worker-batch" title="sequences decoding together (or prefilling) / max batch">
+              {batchSummary(worker.batch).occupancy}
+            </p>
+            <p className="truncate text-xs tabular-nums text-slate-500" data-testid="worker-kv" title="KV cache in use of the budget; reserved = prompt + max new tokens of the admitted sequences">
+              {batchSummary(worker.batch).kv}
+            </p>
+          </>
+        ) : (
+          <p className="text-slate-400">–</p>
+        )}
       </Cell>
       <Cell label="Speed">
         <p className="tabular-nums">{worker.tokensPerSecond === null ? '–' : formatRate(worker.tokensPerSecond)}</p>
