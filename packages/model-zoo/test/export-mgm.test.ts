@@ -71,6 +71,19 @@ describe.each([
         const result = await model.generate({ messages: [{ role: 'user', content: 'What shape is it?' }], image, params: { temperature: 0, maxNewTokens: 4 } }).result;
         expect(result.finishReason).not.toBe('error');
         expect(result.tokens.visual).toBe(manifest.image.visual_tokens);
+        // The lens: a checkpoint that mines exports where its mining looked; each window sums to 1.
+        const lens = (await model.generate({ messages: [{ role: 'user', content: 'What shape is it?' }], image, explain: true, params: { temperature: 0, maxNewTokens: 1 } }).result).lens;
+        if (manifest.architecture === 'mgm') {
+          const att = lens?.attention;
+          if (!att) throw new Error(`no mining attention in the ${dtype} export: ${lens?.missing ?? 'no lens'}`);
+          const window = att.length / (manifest.image.views * manifest.image.tokens_per_view);
+          expect(Number.isInteger(window)).toBe(true);
+          for (let start = 0; start < att.length; start += window) {
+            expect(att.subarray(start, start + window).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+          }
+        } else {
+          expect(lens?.attention ?? null).toBeNull();
+        }
       } finally {
         await model.close();
       }

@@ -21,6 +21,8 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
+from .mining_attention import MiningAttentionRecorder, views_attention
+
 
 class MGMExportAdapter(nn.Module):
     def __init__(self, model: nn.Module, compute_dtype: torch.dtype = torch.float32):
@@ -41,6 +43,14 @@ class MGMExportAdapter(nn.Module):
             x = x[:, 0]
         aux = images_aux.to(self.compute_dtype) if images_aux is not None else None
         return self.model.encode_images(x, aux).float()
+
+    def encode_images_with_attention(self, images: torch.Tensor, images_aux: torch.Tensor | None = None):
+        """encode_images and the mining attention [B, views, N, M] (the vision graph's optional
+        `mining_attention` output, read by the lens)."""
+        recorder = MiningAttentionRecorder()
+        with recorder:
+            features = self.encode_images(images, images_aux)
+        return features, views_attention(recorder.windows, images.shape[0], self.image_grid, self.image_global)
 
     def embed_tokens(self, input_ids: torch.Tensor) -> torch.Tensor:
         return self.model.get_model().embed_tokens(input_ids).float()
