@@ -99,7 +99,9 @@ export function vertical(
   }
 }
 
-// uint8 RGB HWC -> float32 CHW, each value (v / 255 - mean[c]) / std[c] in float32. That is
+// uint8 RGB HWC -> float32 CHW, each value (v / 255 - mean[c]) / std[c] in float32. `pixels`
+// consecutive pixels go to `dst` in each of the three planes, planes `plane` floats apart (a run of
+// rows of a larger image can be normalised alone). That is
 // transformers' rescale (v * (1/255) in float64, cast to float32: equal to the float32 quotient
 // for all 256 bytes) and normalize (float32). 16 pixels per step: the 48 bytes are split into
 // R, G and B vectors by two shuffles each.
@@ -118,8 +120,8 @@ function storePlane(dst: usize, v: v128, scale: v128, mean: v128, std: v128): vo
   v128.store(dst + 48, norm4(v, 3, scale, mean, std));
 }
 
-export function normalize(src: usize, pixels: i32, m0: f32, m1: f32, m2: f32, s0: f32, s1: f32, s2: f32, dst: usize): void {
-  const plane = <usize>pixels << 2;
+export function normalize(src: usize, pixels: i32, planePixels: i32, m0: f32, m1: f32, m2: f32, s0: f32, s1: f32, s2: f32, dst: usize): void {
+  const plane = <usize>planePixels << 2;
   const scale = f32x4.splat(255);
   const vm0 = f32x4.splat(m0);
   const vm1 = f32x4.splat(m1);

@@ -1,5 +1,6 @@
-// expand2square support for the kernels: writing the padded source into WebAssembly memory and
-// filling, instead of computing, the outputs whose taps only see the pad colour.
+// expand2square support for the kernels: writing only the part of the padded canvas a resample
+// reads into WebAssembly memory, and filling, instead of computing, the outputs whose taps only see
+// the pad colour.
 import type { AxisCoeffs } from './resample-coeffs.ts';
 import type { RgbImage } from './image-types.ts';
 
@@ -48,19 +49,57 @@ export function fillOutside(mem: Uint8Array, at: number, rowLen: number, rows: n
   }
 }
 
-/** Copies the image to `at`, centred on the pad square filled with the pad colour when asked. */
-export function writeSource(mem: Uint8Array, at: number, image: RgbImage, pad: { side: number; color: Rgb } | undefined): void {
-  if (!pad || (pad.side === image.width && pad.side === image.height)) {
-    mem.set(image.data, at);
+/** Input indices [first, end) read by outputs [x0, x1) (an empty span when none has taps). */
+export function tapSpan(c: AxisCoeffs, x0: number, x1: number): [number, number] {
+  let first = Number.POSITIVE_INFINITY;
+  let end = 0;
+  for (let i = x0; i < x1; i++) {
+    const t = c.taps[i] as number;
+    if (t === 0) continue;
+    const s = c.start[i] as number;
+    if (s < first) first = s;
+    if (s + t > end) end = s + t;
+  }
+  return end > 0 ? [first, end] : [0, 0];
+}
+
+/** Where an image lies on the canvas a resample reads: expand2square's square, or the image itself. */
+export interface Canvas {
+  image: RgbImage;
+  left: number;
+  top: number;
+  /** The pad colour (only read where the canvas is not the image). */
+  color: Rgb;
+}
+
+/**
+ * Writes canvas rows [r0, r1) x columns [c0, c1) (rows of `(c1 - c0) * 3` bytes) at `at`: the
+ * image's pixels where it lies, the pad colour elsewhere. Only what a resample reads is written,
+ * never the whole padded square.
+ */
+export function writeBand(mem: Uint8Array, at: number, canvas: Canvas, r0: number, r1: number, c0: number, c1: number): void {
+  const { image, left, top, color } = canvas;
+  const rows = r1 - r0;
+  const rowLen = (c1 - c0) * 3;
+  if (rows <= 0 || rowLen <= 0) return;
+  const i0 = Math.max(c0, left);
+  const i1 = Math.min(c1, left + image.width);
+  const y0 = Math.max(r0, top);
+  const y1 = Math.min(r1, top + image.height);
+  if (i1 <= i0 || y1 <= y0) {
+    fillColor(mem, at, rows * rowLen, color);
     return;
   }
-  const side = pad.side;
-  const rowLen = side * 3;
-  const left = Math.floor((side - image.width) / 2);
-  const top = Math.floor((side - image.height) / 2);
+  fillOutside(mem, at, rowLen, rows, y0 - r0, y1 - r0, (i0 - c0) * 3, (i1 - c0) * 3, color);
   const srcRow = image.width * 3;
-  fillOutside(mem, at, rowLen, side, top, top + image.height, left * 3, left * 3 + srcRow, pad.color);
-  for (let y = 0; y < image.height; y++) {
-    mem.set(image.data.subarray(y * srcRow, (y + 1) * srcRow), at + (top + y) * rowLen + left * 3);
+  if (i0 === c0 && i1 === c1 && c0 === left && c1 === left + image.width) {
+    mem.set(image.data.subarray((y0 - top) * srcRow, (y1 - top) * srcRow), at + (y0 - r0) * rowLen);
+    return;
+  }
+  const from = (i0 - left) * 3;
+  const bytes = (i1 - i0) * 3;
+  for (let y = y0; y < y1; y++) {
+    const row = (y - top) * srcRow + from;
+    mem.set(image.data.subarray(row, row + bytes), at + (y - r0) * rowLen + (i0 - c0) * 3);
   }
 }

@@ -1,7 +1,7 @@
 import type { RgbImage } from './image-types.ts';
 import { axisCoeffs, type AxisCoeffs, type ResampleFilter } from './resample-coeffs.ts';
 import { bilinearAxis } from './torch-bilinear.ts';
-import { fillOutside, touchedRange, writeSource } from './pad-fill.ts';
+import { type Canvas, fillOutside, tapSpan, touchedRange, writeBand } from './pad-fill.ts';
 import { kernelsWasmBase64 } from './wasm/kernels-wasm.ts';
 
 // Node 20's @types/node has no WebAssembly declarations (and lib "dom" is not ours to add):
@@ -20,7 +20,7 @@ interface KernelExports {
   memory: WasmMemory;
   horizontal(src: number, inW: number, rowFirst: number, rows: number, outW: number, start: number, taps: number, weights: number, stride: number, dst: number, dstRowBytes: number): void;
   vertical(tmp: number, rowLen: number, rowFirst: number, outH: number, start: number, taps: number, weights: number, stride: number, dst: number): void;
-  normalize(src: number, pixels: number, m0: number, m1: number, m2: number, s0: number, s1: number, s2: number, dst: number): void;
+  normalize(src: number, pixels: number, planePixels: number, m0: number, m1: number, m2: number, s0: number, s1: number, s2: number, dst: number): void;
   bilinear(src: number, planes: number, inH: number, inW: number, outH: number, outW: number, ax: number, ay: number, row: number, dst: number): void;
   crops(src: number, lr: number, grid: number, dst: number): void;
   heapBase(): number;
@@ -44,6 +44,21 @@ export interface ResampleTarget {
 export interface WasmTensor {
   ptr: number;
   length: number;
+}
+
+/** Outputs [x0, x1) x [y0, y1) were computed; every other output is the pad colour. */
+interface PadBox {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** The horizontal pass's first-tap indices of outputs [x0, x1), relative to the band's first column. */
+function shiftedStarts(start: Int32Array, x0: number, x1: number, first: number): ArrayBuffer {
+  const out = new Int32Array(Math.max(0, x1 - x0));
+  for (let i = x0; i < x1; i++) out[i - x0] = (start[i] as number) - first;
+  return out.buffer;
 }
 
 const PAGE = 65536;
@@ -104,12 +119,44 @@ export class ImageKernels {
    */
   resizeToTensor(source: ResampleSource, target: ResampleTarget, mean: readonly number[], std: readonly number[]): { tensor: WasmTensor; pixelsPtr: number; width: number; height: number } {
     const r = this.resample(source, target);
-    const pixels = r.width * r.height;
+    const { width, height } = r;
+    const pixels = width * height;
     const f32Ptr = this.alloc(pixels * 12);
     const [m0, m1, m2] = mean as [number, number, number];
     const [s0, s1, s2] = std as [number, number, number];
-    this.k.normalize(r.ptr, pixels, m0, m1, m2, s0, s1, s2, f32Ptr);
-    return { tensor: { ptr: f32Ptr, length: pixels * 3 }, pixelsPtr: r.ptr, width: r.width, height: r.height };
+    const norm = (src: number, count: number, dst: number): void => this.k.normalize(src, count, pixels, m0, m1, m2, s0, s1, s2, dst);
+    const box = r.padOutside;
+    if (!box || !source.pad) {
+      norm(r.ptr, pixels, f32Ptr);
+    } else {
+      // Outside `box` every pixel is the pad colour: its normalised values (computed once, by the
+      // same kernel) are filled in, and only the box is normalised.
+      const probe = this.alloc(16 * 3);
+      const probeOut = this.alloc(16 * 12);
+      const color = source.pad.color;
+      const mem = new Uint8Array(this.k.memory.buffer);
+      for (let i = 0; i < 16; i++) mem.set(color, probe + i * 3);
+      this.k.normalize(probe, 16, 16, m0, m1, m2, s0, s1, s2, probeOut);
+      const f32 = new Float32Array(this.k.memory.buffer);
+      const planes = [0, 1, 2].map((c) => ({ base: (f32Ptr >> 2) + c * pixels, value: f32[(probeOut >> 2) + c * 16] as number }));
+      const { x0, x1, y0, y1 } = box;
+      for (const { base, value } of planes) {
+        f32.fill(value, base, base + y0 * width);
+        f32.fill(value, base + y1 * width, base + pixels);
+        if (x1 - x0 < width) {
+          for (let y = y0; y < y1; y++) {
+            f32.fill(value, base + y * width, base + y * width + x0);
+            f32.fill(value, base + y * width + x1, base + (y + 1) * width);
+          }
+        }
+      }
+      if (x0 === 0 && x1 === width) {
+        if (y1 > y0) norm(r.ptr + y0 * width * 3, (y1 - y0) * width, f32Ptr + y0 * width * 4);
+      } else if (x1 > x0) {
+        for (let y = y0; y < y1; y++) norm(r.ptr + (y * width + x0) * 3, x1 - x0, f32Ptr + (y * width + x0) * 4);
+      }
+    }
+    return { tensor: { ptr: f32Ptr, length: pixels * 3 }, pixelsPtr: r.ptr, width, height };
   }
 
   /** torch bilinear (align_corners=False) of `planes` float32 planes, into a new tensor (or `dstPtr`). */
@@ -152,7 +199,14 @@ export class ImageKernels {
     return { data: new Uint8Array(this.k.memory.buffer, ptr, width * height * 3).slice(), width, height };
   }
 
-  private resample(source: ResampleSource, target: ResampleTarget): { ptr: number; width: number; height: number } {
+  /**
+   * Pillow's `Image.resize` (+ crop) of the source into this memory. In pad mode the padded square
+   * is never written: only the canvas rows and columns the passes read, and the outputs whose
+   * taps all fall on the border are filled with the pad colour instead of computed (exact: the
+   * 22-bit weights sum to 1 within a few units, far below half a level). `padOutside` is the box
+   * of computed outputs; everything outside it is the pad colour.
+   */
+  private resample(source: ResampleSource, target: ResampleTarget): { ptr: number; width: number; height: number; padOutside: PadBox | null } {
     const { image, pad } = source;
     if (image.data.length !== image.width * image.height * 3) {
       throw new RangeError(`RGB data holds ${image.data.length} bytes, expected ${image.width}x${image.height}x3`);
@@ -173,69 +227,63 @@ export class ImageKernels {
     const height = crop.height;
     const hc = outW !== inW ? axisCoeffs(inW, outW, crop.left, width, filter) : null;
     const vc = outH !== inH ? axisCoeffs(inH, outH, crop.top, height, filter) : null;
-    const rowFirst = vc ? vc.inFirst : crop.top;
-    const rows = vc ? vc.inEnd - vc.inFirst : height;
+    const padded = pad !== undefined && (pad.side > image.width || pad.side > image.height);
+    const canvas: Canvas = {
+      image,
+      left: padded ? Math.floor((inW - image.width) / 2) : 0,
+      top: padded ? Math.floor((inH - image.height) / 2) : 0,
+      color: pad?.color ?? [0, 0, 0],
+    };
+    // Outputs [x0, x1) x [y0, y1) see the image; around them, only the pad colour.
+    const clampTo = (v: number, n: number): number => Math.min(Math.max(v, 0), n);
+    const [x0, x1] = !padded ? [0, width] : hc ? touchedRange(hc, canvas.left, canvas.left + image.width) : [clampTo(canvas.left - crop.left, width), clampTo(canvas.left + image.width - crop.left, width)];
+    const [y0, y1] = !padded ? [0, height] : vc ? touchedRange(vc, canvas.top, canvas.top + image.height) : [clampTo(canvas.top - crop.top, height), clampTo(canvas.top + image.height - crop.top, height)];
+    // The horizontal pass's output rows (canvas rows the vertical pass reads) and the canvas
+    // columns it reads; without a horizontal pass, the crop's columns are copied.
+    const [tFirst, tEnd] = vc ? tapSpan(vc, y0, y1) : [crop.top, crop.top + height];
+    const [cFirst, cEnd] = hc ? tapSpan(hc, x0, x1) : [crop.left, crop.left + width];
+    const [hx0, hx1] = hc ? [x0, x1] : [0, width];
+    // Of those rows, the ones that hold image pixels (the others are all pad colour).
+    const r0 = Math.min(Math.max(tFirst, canvas.top), tEnd);
+    const r1 = Math.max(Math.min(tEnd, canvas.top + image.height), r0);
     const rowLen = width * 3;
+    const tmpRows = tEnd - tFirst;
 
-    const srcPtr = this.alloc(inW * inH * 3);
+    const bandW = cEnd - cFirst;
+    const bandPtr = hc ? this.alloc((r1 - r0) * bandW * 3) : 0;
+    const hStart = hc ? this.put(shiftedStarts(hc.start, hx0, hx1, cFirst)) : 0;
     const hPtrs = hc ? this.putCoeffs(hc) : null;
     const vPtrs = vc ? this.putCoeffs(vc) : null;
-    const tmpPtr = vc ? this.alloc(rows * rowLen) : 0;
+    const tmpPtr = vc ? this.alloc(tmpRows * rowLen) : 0;
     const outPtr = this.alloc(height * rowLen);
     const mem = new Uint8Array(this.k.memory.buffer);
-    writeSource(mem, srcPtr, image, pad);
 
-    // expand2square's border is one colour: an output whose taps all fall on it is that colour
-    // exactly (the 22-bit weights sum to 1 within a few units, far below half a level), so those
-    // rows and columns are filled instead of computed.
-    const padded = pad !== undefined && (pad.side > image.width || pad.side > image.height);
-    const content = padded
-      ? { left: Math.floor((inW - image.width) / 2), top: Math.floor((inH - image.height) / 2), width: image.width, height: image.height }
-      : { left: 0, top: 0, width: inW, height: inH };
-
-    // Horizontal pass (or a copy of the crop's columns) into what the vertical pass reads.
     const hDst = vc ? tmpPtr : outPtr;
-    if (hc && hPtrs) {
-      let r0 = rowFirst;
-      let r1 = rowFirst + rows;
-      let x0 = 0;
-      let x1 = width;
-      if (padded && pad) {
-        r0 = Math.max(r0, content.top);
-        r1 = Math.min(r1, content.top + content.height);
-        [x0, x1] = touchedRange(hc, content.left, content.left + content.width);
-        if (r1 <= r0 || x1 <= x0) r0 = r1 = rowFirst;
-        fillOutside(mem, hDst, rowLen, rows, r0 - rowFirst, r1 - rowFirst, x0 * 3, x1 * 3, pad.color);
-      }
-      if (r1 > r0 && x1 > x0) {
+    if (padded) fillOutside(mem, hDst, rowLen, tmpRows, r0 - tFirst, r1 - tFirst, hx0 * 3, hx1 * 3, canvas.color);
+    if (r1 > r0 && hx1 > hx0) {
+      if (hc && hPtrs) {
+        writeBand(mem, bandPtr, canvas, r0, r1, cFirst, cEnd);
         this.k.horizontal(
-          srcPtr, inW, r0, r1 - r0, x1 - x0,
-          hPtrs.start + x0 * 4, hPtrs.taps + x0 * 4, hPtrs.weights + x0 * hc.stride * 4, hc.stride,
-          hDst + (r0 - rowFirst) * rowLen + x0 * 3, rowLen,
+          bandPtr, bandW, 0, r1 - r0, hx1 - hx0,
+          hStart, hPtrs.taps + hx0 * 4, hPtrs.weights + hx0 * hc.stride * 4, hc.stride,
+          hDst + (r0 - tFirst) * rowLen + hx0 * 3, rowLen,
         );
-      }
-    } else {
-      for (let y = 0; y < rows; y++) {
-        const from = srcPtr + ((rowFirst + y) * inW + crop.left) * 3;
-        mem.copyWithin(hDst + y * rowLen, from, from + rowLen);
+      } else {
+        // No horizontal resampling: the band is the crop's columns, written in place.
+        writeBand(mem, hDst + (r0 - tFirst) * rowLen, canvas, r0, r1, cFirst, cEnd);
       }
     }
     if (vc && vPtrs) {
-      let y0 = 0;
-      let y1 = height;
-      if (padded && pad) {
-        [y0, y1] = touchedRange(vc, content.top, content.top + content.height);
-        fillOutside(mem, outPtr, rowLen, height, y0, Math.max(y0, y1), 0, rowLen, pad.color);
-      }
+      if (padded) fillOutside(mem, outPtr, rowLen, height, y0, Math.max(y0, y1), 0, rowLen, canvas.color);
       if (y1 > y0) {
         this.k.vertical(
-          tmpPtr, rowLen, rowFirst, y1 - y0,
+          tmpPtr, rowLen, tFirst, y1 - y0,
           vPtrs.start + y0 * 4, vPtrs.taps + y0 * 4, vPtrs.weights + y0 * vc.stride * 4, vc.stride,
           outPtr + y0 * rowLen,
         );
       }
     }
-    return { ptr: outPtr, width, height };
+    return { ptr: outPtr, width, height, padOutside: padded ? { x0, x1, y0, y1 } : null };
   }
 
   /** `bytes` of this memory, 16-byte aligned, followed by 16 spare bytes (the horizontal pass reads one byte past a pixel). */
