@@ -45,8 +45,8 @@ export interface StackOptions {
    */
   runtime?: StackRuntime;
   /**
-   * glibc's MALLOC_ARENA_MAX of the workers (default 2: ~25 MB less RSS after a few HD answers,
-   * README "Process memory"); null leaves glibc's default (one arena per thread). An explicit
+   * glibc's MALLOC_ARENA_MAX of the workers (default 2: 8–30 MB less RSS after a few HD answers,
+   * README "Compiled processes and process memory"); null leaves glibc's default (one arena per thread). An explicit
    * MALLOC_ARENA_MAX in the environment wins.
    */
   workerMallocArenaMax?: number | null;
