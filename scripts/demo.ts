@@ -46,6 +46,8 @@ try {
     device: env.MGM_DEVICE ?? 'cpu',
     workerThreads,
     dataDir: env.DATA_DIR,
+    // the compiled processes of `npm run build` (run by predemo): no TypeScript compiled at run time
+    runtime: 'dist',
   });
 } catch (error) {
   process.stderr.write(`\n[demo] ${error instanceof StackError ? error.message : String(error)}\n`);

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { startChild, type ManagedChild } from './child-process.ts';
 import { freePort, pingRedis, portIsFree } from './redis-probe.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository (this file runs from scripts/, or compiled from scripts/dist/). */
+export const repoRoot = path.resolve(here, path.basename(here) === 'dist' ? '../..' : '..');
 export const defaultModels = ['models/mgm-tiny', 'models/mgm-tiny-hd', 'models/llava-tiny'];
 
 export interface StackOptions {
@@ -35,10 +37,38 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** The controller's ADMIN_TOKEN (default env ADMIN_TOKEN, else a random one made for this stack). */
   adminToken?: string;
+  /**
+   * How the controller, workers and web server run: `dist` = the compiled JavaScript of
+   * `npm run build` (node --conditions=mgm-dist, no TypeScript compiled at run time; what
+   * `npm run demo` and the Docker image run), `source` = the TypeScript sources through tsx
+   * (default: tests and benches see the code as it is now, without a build).
+   */
+  runtime?: StackRuntime;
+  /**
+   * glibc's MALLOC_ARENA_MAX of the workers (default 2: 8–30 MB less RSS after a few HD answers,
+   * README "Compiled processes and process memory"); null leaves glibc's default (one arena per thread). An explicit
+   * MALLOC_ARENA_MAX in the environment wins.
+   */
+  workerMallocArenaMax?: number | null;
   /** Where the children's output lines and the launcher's notes go. */
   output?: (source: string, line: string) => void;
   /** How long to wait for each part to come up. */
   timeoutMs?: number;
+}
+
+export type StackRuntime = 'source' | 'dist';
+
+/** The node arguments that run an entry point (a path under the package, without src/ or dist/). */
+export function entryArgs(runtime: StackRuntime, packageDir: string, entry: string): string[] {
+  return runtime === 'dist'
+    ? ['--conditions=mgm-dist', path.join(packageDir, 'dist', `${entry}.js`)]
+    : ['--import', 'tsx', path.join(packageDir, 'src', `${entry}.ts`)];
+}
+
+/** Fails with the command to run when the compiled processes are missing. */
+export function assertBuilt(): void {
+  const missing = ['apps/controller/dist/main.js', 'apps/worker/dist/main.js', 'apps/web/dist-server/server.js'].filter((f) => !existsSync(path.join(repoRoot, f)));
+  if (missing.length > 0) throw new StackError(`the compiled processes are missing (${missing.join(', ')}): run \`npm run build\` first`);
 }
 
 export interface StackWorker {
@@ -59,6 +89,8 @@ export interface Stack {
   children: ManagedChild[];
   /** What logs into /admin (and the admin API as a Bearer token). */
   adminToken: string;
+  /** Milliseconds from spawn to ready: the controller (answers /healthz) and each worker (state ready), by worker id. */
+  readyMs: { controller: number; workers: Record<string, number> };
   /** Stops every process this stack started (workers first, Redis last). */
   stop: () => Promise<void>;
 }
@@ -81,7 +113,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(order.filter((c) => rank(c.name) === group).map((c) => c.stop()));
     }
   };
+  const runtime = options.runtime ?? 'source';
   try {
+    if (runtime === 'dist') assertBuilt();
     const redisPrefix = options.redisPrefix ?? process.env.REDIS_PREFIX ?? 'mgm';
     const { redisUrl, privateRedis } = await resolveRedis(options, children, output);
     const childEnv: NodeJS.ProcessEnv = {
@@ -96,10 +130,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const adminToken = options.adminToken ?? options.env?.ADMIN_TOKEN ?? (process.env.ADMIN_TOKEN || randomBytes(24).toString('base64url'));
     const controllerPort = await pickPort(options.controllerPort ?? 8780, 'CONTROLLER_PORT', '127.0.0.1');
     const controllerUrl = `http://127.0.0.1:${controllerPort}`;
+    const controllerSpawned = performance.now();
     const controller = startChild(
       'controller',
       process.execPath,
-      ['--import', 'tsx', 'apps/controller/src/main.ts'],
+      entryArgs(runtime, 'apps/controller', 'main'),
       {
         cwd: repoRoot,
         env: { ...childEnv, ADMIN_TOKEN: adminToken, CONTROLLER_PORT: String(controllerPort), CONTROLLER_HOST: '127.0.0.1', DATA_DIR: path.resolve(repoRoot, options.dataDir ?? 'data') },
@@ -108,10 +143,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
     children.push(controller);
     await waitUntil(async () => (await fetchStatus(`${controllerUrl}/healthz`)) === 200, controller, timeoutMs, 'the controller to answer');
+    const readyMs: Stack['readyMs'] = { controller: performance.now() - controllerSpawned, workers: {} };
     note(`controller: ${controllerUrl}`);
 
     const workers: StackWorker[] = [];
     const skipped: Stack['skipped'] = [];
+    const spawnedAt = new Map<string, number>();
+    const arenaMax = options.workerMallocArenaMax === undefined ? 2 : options.workerMallocArenaMax;
+    const mallocEnv: Record<string, string> = arenaMax === null ? {} : { MALLOC_ARENA_MAX: String(arenaMax) };
     for (const folder of options.models ?? defaultModels) {
       const checkpoint = path.resolve(repoRoot, folder);
       if (!existsSync(path.join(checkpoint, 'mgm.json'))) {
@@ -125,18 +164,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         `worker:${path.basename(checkpoint)}`,
         process.execPath,
         [
-          ...['--import', 'tsx', 'apps/worker/src/main.ts', '--model', checkpoint, '--device', options.device ?? 'cpu', '--id', id],
+          ...entryArgs(runtime, 'apps/worker', 'main'),
+          ...['--model', checkpoint, '--device', options.device ?? 'cpu', '--id', id],
           ...(options.workerThreads ? ['--threads', String(options.workerThreads)] : []),
         ],
-        { cwd: repoRoot, env: childEnv },
+        { cwd: repoRoot, env: { ...mallocEnv, ...childEnv } },
         output,
       );
       children.push(worker);
       workers.push({ id, checkpoint, pid: worker.child.pid });
+      spawnedAt.set(id, performance.now());
     }
+    // Polled together, so each worker's ready time is its own.
+    await Promise.all(
+      workers.map(async (worker) => {
+        const child = children.find((c) => c.child.pid === worker.pid)!;
+        await waitUntil(async () => (await workerState(controllerUrl, worker.id, adminToken)) === 'ready', child, timeoutMs, `worker ${worker.id} to load its checkpoint`);
+        readyMs.workers[worker.id] = performance.now() - (spawnedAt.get(worker.id) as number);
+      }),
+    );
     for (const worker of workers) {
-      const child = children.find((c) => c.child.pid === worker.pid)!;
-      await waitUntil(async () => (await workerState(controllerUrl, worker.id, adminToken)) === 'ready', child, timeoutMs, `worker ${worker.id} to load its checkpoint`);
       note(`worker ready: ${worker.id} (${path.relative(repoRoot, worker.checkpoint)})`);
     }
     if (workers.length === 0) note('warning: no checkpoint was found, so no model is served; see models/README.md');
@@ -148,7 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const web = startChild(
         'web',
         process.execPath,
-        ['--import', 'tsx', 'server.ts'],
+        runtime === 'dist' ? ['--conditions=mgm-dist', 'dist-server/server.js'] : ['--import', 'tsx', 'server.ts'],
         {
           cwd: path.join(repoRoot, 'apps/web'),
           env: { ...childEnv, NODE_ENV: 'production', WEB_PORT: String(webPort), WEB_HOST: childEnv.WEB_HOST ?? '0.0.0.0', CONTROLLER_URL: controllerUrl },
@@ -159,7 +206,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webUrl = `http://localhost:${webPort}`;
       await waitUntil(async () => (await fetchStatus(`http://127.0.0.1:${webPort}/`)) === 200, web, timeoutMs, 'the web app to answer');
     }
-    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, adminToken, stop: stopAll };
+    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, adminToken, readyMs, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

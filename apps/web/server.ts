@@ -6,7 +6,9 @@ import { startWebServer } from './src/server/web-server.ts';
 
 const env = parseWebEnv();
 const logger = pino({ name: 'web', level: env.LOG_LEVEL });
-const dir = path.dirname(fileURLToPath(import.meta.url));
+// The app folder: this file's, or its parent's when it runs compiled from dist-server/.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = path.basename(here) === 'dist-server' ? path.dirname(here) : here;
 
 const web = await startWebServer({
   dir,

@@ -8,7 +8,10 @@ import { GpuLauncher } from './launch/gpu-launcher.ts';
 import { parseLaunchArgs } from './launch/launch-args.ts';
 import { createLogger } from './logger.ts';
 
-const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
+// Compiled (dist/launch-gpus.js, `npm run build`), the workers run compiled too; from source, through tsx.
+const compiled = import.meta.url.endsWith('.js');
+const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), compiled ? 'main.js' : 'main.ts');
+const NODE_ARGS = compiled ? ['--conditions=mgm-dist'] : ['--import', 'tsx'];
 
 function main(): void {
   let parsed;
@@ -19,13 +22,13 @@ function main(): void {
     process.exit(2);
   }
   if (parsed.dryRun) {
-    for (const w of parsed.workers) console.log(['node', '--import', 'tsx', WORKER_MAIN, ...w.args].join(' '));
+    for (const w of parsed.workers) console.log(['node', ...NODE_ARGS, WORKER_MAIN, ...w.args].join(' '));
     return;
   }
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'mgm-launch-gpus');
   const launcher = new GpuLauncher(
     parsed.workers,
-    (w) => spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, ...w.args], { stdio: 'inherit', env: process.env }),
+    (w) => spawn(process.execPath, [...NODE_ARGS, WORKER_MAIN, ...w.args], { stdio: 'inherit', env: process.env }),
     logger,
   );
   process.on('SIGTERM', () => launcher.stop('SIGTERM'));
