@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateAck, type RedisKeys, imageLensSchema } from '@mgm/protocol';
-import { connect, REDIS_URL, testNamespace, waitFor } from '@mgm/worker/testing';
+import { connect, testNamespace } from '@mgm/worker/testing';
 import { hasMiningAttention, lensModelDir } from '../../../packages/engine/test/lens-models.ts';
+import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
 import { framesUntilEnd, openClient, startTestController, type TestController } from './test-controller.ts';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const workerMain = fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url));
 const checkpoint = lensModelDir('mgm-tiny');
 const withAttention = await hasMiningAttention(checkpoint);
 const imageFile = fileURLToPath(new URL('../../../models/eval/images/test-0000.png', import.meta.url));
@@ -19,8 +16,7 @@ let redis: Redis;
 let keys: RedisKeys;
 let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
-let worker: ChildProcess;
-let workerExit: Promise<unknown>;
+let worker: RealWorker | undefined;
 let imageId: string;
 
 beforeAll(async () => {
@@ -28,22 +24,13 @@ beforeAll(async () => {
   let prefix: string;
   ({ keys, cleanup, prefix } = testNamespace('lens'));
   ctl = await startTestController(keys);
-  worker = spawn(process.execPath, ['--import', 'tsx', workerMain, '--model', checkpoint, '--device', 'cpu', '--id', 'lens-1'], {
-    cwd: repoRoot,
-    env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  workerExit = once(worker, 'exit');
-  await waitFor(async () => (await ctl.controller.registry.list()).find((w) => w.id === 'lens-1' && w.state === 'ready'), 'the mgm-tiny worker', 60_000);
+  worker = await startRealWorker(ctl, { checkpoint, id: 'lens-1', prefix });
   const upload = await fetch(`${ctl.url}/api/images`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await readFile(imageFile) });
   ({ imageId } = (await upload.json()) as { imageId: string });
 }, 90_000);
 
 afterAll(async () => {
-  if (worker.exitCode === null) {
-    worker.kill('SIGTERM');
-    await workerExit;
-  }
+  await worker?.stop();
   await ctl.close();
   await cleanup(redis);
   await redis.quit();

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
@@ -7,13 +5,12 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MgmTokenizer } from '@mgm/engine';
 import type { RedisKeys } from '@mgm/protocol';
-import { connect, REDIS_URL, testNamespace, waitFor } from '@mgm/worker/testing';
+import { connect, testNamespace } from '@mgm/worker/testing';
+import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
 import { startTestController, type TestController } from './test-controller.ts';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const checkpoint = fileURLToPath(new URL('../../../models/mgm-tiny', import.meta.url));
 const evalDir = fileURLToPath(new URL('../../../models/eval/', import.meta.url));
-const workerMain = fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url));
 const ADMIN_TOKEN = 'openai-real-admin-token-0123456789';
 
 interface GreedyReference {
@@ -31,8 +28,7 @@ let keys: RedisKeys;
 let prefix: string;
 let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
-let worker: ChildProcess;
-let workerExit: Promise<unknown>;
+let worker: RealWorker | undefined;
 let api: OpenAI;
 let references: GreedyReference[];
 let visualTokens: number;
@@ -54,13 +50,7 @@ beforeAll(async () => {
   redis = connect();
   ({ keys, cleanup, prefix } = testNamespace('openai-e2e'));
   ctl = await startTestController(keys, { admin: { token: ADMIN_TOKEN, defaultMetrics: false }, openai: { openAccess: false, fetchImages: false } });
-  worker = spawn(process.execPath, ['--import', 'tsx', workerMain, '--model', checkpoint, '--device', 'cpu', '--id', 'real-oa'], {
-    cwd: repoRoot,
-    env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  workerExit = once(worker, 'exit');
-  await waitFor(async () => (await ctl.controller.registry.list()).find((w) => w.id === 'real-oa' && w.state === 'ready'), 'the real worker to load', 60_000);
+  worker = await startRealWorker(ctl, { checkpoint, id: 'real-oa', prefix });
   const created = await fetch(`${ctl.url}/api/admin/api-keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -71,10 +61,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (worker.exitCode === null) {
-    worker.kill('SIGTERM');
-    await workerExit;
-  }
+  await worker?.stop();
   await ctl.close();
   await cleanup(redis);
   await redis.quit();

@@ -1,44 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '@mgm/engine';
 import type { GenerateAck, RedisKeys } from '@mgm/protocol';
-import { connect, REDIS_URL, testNamespace, waitFor } from '@mgm/worker/testing';
+import { connect, testNamespace } from '@mgm/worker/testing';
 import { makePng } from './make-png.ts';
+import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
 import { framesUntilEnd, openClient, startTestController, textOf, type TestController } from './test-controller.ts';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const checkpoint = fileURLToPath(new URL('../../../packages/engine/test/fixtures/micro-mgm', import.meta.url));
-const workerMain = fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url));
 
 let redis: Redis;
 let keys: RedisKeys;
 let prefix: string;
 let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
-let worker: ChildProcess;
-let workerExit: Promise<unknown>;
+let worker: RealWorker | undefined;
 
 beforeAll(async () => {
   redis = connect();
   ({ keys, cleanup, prefix } = testNamespace('e2e'));
   ctl = await startTestController(keys);
-  worker = spawn(process.execPath, ['--import', 'tsx', workerMain, '--model', checkpoint, '--device', 'cpu', '--id', 'real-1'], {
-    cwd: repoRoot,
-    env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  workerExit = once(worker, 'exit');
-  await waitFor(async () => (await ctl.controller.registry.list()).find((w) => w.id === 'real-1' && w.state === 'ready'), 'the real worker to load', 60_000);
+  worker = await startRealWorker(ctl, { checkpoint, id: 'real-1', prefix });
 }, 90_000);
 
 afterAll(async () => {
-  if (worker.exitCode === null) {
-    worker.kill('SIGTERM');
-    await workerExit;
-  }
+  await worker?.stop();
   await ctl.close();
   await cleanup(redis);
   await redis.quit();
