@@ -18,7 +18,7 @@ export function TopNav() {
             MGM <span className="text-brand-600">Serve</span>
           </span>
         </Link>
-        <ul className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-[13px] min-[420px]:text-sm sm:gap-1">
+        <ul className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-xs min-[420px]:text-sm sm:gap-1">
           {navItems.map((item) => {
             const active = isActiveNavItem(item, pathname);
             return (
@@ -26,7 +26,7 @@ export function TopNav() {
                 <Link
                   href={item.href}
                   aria-current={active ? 'page' : undefined}
-                  className={`whitespace-nowrap rounded-md px-1 py-1.5 font-medium transition-colors min-[420px]:px-2 sm:px-3 ${
+                  className={`whitespace-nowrap rounded-md px-0.5 py-1.5 font-medium transition-colors min-[420px]:px-2 sm:px-3 ${
                     active ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
                   }`}
                 >
