@@ -162,10 +162,13 @@ def ask(scene: Scene, qtype: str, rng: random.Random) -> Turn | None:
     return ASKERS[qtype](scene, rng)
 
 
-def random_turns(scene: Scene, rng: random.Random, n_turns: int) -> list[Turn]:
-    """n_turns questions of distinct types about one scene (fewer if the scene allows fewer)."""
-    types = list(TRAIN_WEIGHTS)
-    weights = [TRAIN_WEIGHTS[t] for t in types]
+def random_turns(scene: Scene, rng: random.Random, n_turns: int,
+                 type_weights: dict[str, float] | None = None) -> list[Turn]:
+    """n_turns questions of distinct types about one scene (fewer if the scene allows fewer),
+    types drawn by TRAIN_WEIGHTS with type_weights' entries in place of theirs."""
+    mix = {**TRAIN_WEIGHTS, **(type_weights or {})}
+    types = list(mix)
+    weights = [mix[t] for t in types]
     turns: list[Turn] = []
     used: set[str] = set()
     for _ in range(n_turns * 6):

@@ -72,10 +72,12 @@ class SampleBuilder:
 class TrainStream(torch.utils.data.IterableDataset):
     """An endless stream of (image array, ids, labels), never showing a held-out scene."""
 
-    def __init__(self, builder: SampleBuilder, exclude: set[str], seed: int, max_tokens: int = 0):
+    def __init__(self, builder: SampleBuilder, exclude: set[str], seed: int, max_tokens: int = 0,
+                 type_weights: dict[str, float] | None = None):
         """max_tokens 0: 1-4 questions a sample (80 % multi-turn), as the shipped checkpoints were
         trained; > 0: as many questions about the image as fit in max_tokens (the CPU recipe)."""
         self.builder, self.exclude, self.seed, self.max_tokens = builder, exclude, seed, max_tokens
+        self.type_weights = type_weights
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -86,10 +88,10 @@ class TrainStream(torch.utils.data.IterableDataset):
             if scene.key() in self.exclude:
                 continue
             if self.max_tokens:
-                ids, labels = self._packed(random_turns(scene, rng, 6))
+                ids, labels = self._packed(random_turns(scene, rng, 6, self.type_weights))
             else:
                 n_turns = 1 if rng.random() < 0.2 else rng.choice([2, 3, 3, 4])
-                turns = random_turns(scene, rng, n_turns)
+                turns = random_turns(scene, rng, n_turns, self.type_weights)
                 ids, labels = self.builder.post_image_tokens([(t.question, t.answer) for t in turns]) if turns else ([], [])
             if not ids:
                 continue

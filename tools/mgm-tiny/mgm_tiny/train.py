@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from .configs import RECIPES, config_for
 from .labels import NO_DIGIT
 from .model import MGMTiny
+from .qa import TRAIN_WEIGHTS
 from .samples import IGNORE, SampleBuilder, TrainStream, collate
 from .schedule import warmup_cosine
 from .tokenizer import Tokenizer
@@ -105,7 +106,12 @@ def main() -> None:
                     help="start the patch info mining projectors from another mgm checkpoint (one that already reads)")
     ap.add_argument("--time-budget", type=float, default=0.0,
                     help="seconds: after 50 steps, cut --steps so the run ends within this budget")
+    ap.add_argument("--type-weight", action="append", default=[], metavar="TYPE=W",
+                    help="how often a question type is drawn, in place of qa.TRAIN_WEIGHTS' figure (repeatable)")
     args = ap.parse_args()
+    type_weights = {k: float(v) for k, v in (tw.split("=", 1) for tw in args.type_weight)}
+    if set(type_weights) - set(TRAIN_WEIGHTS):
+        ap.error(f"--type-weight: unknown type(s) {sorted(set(type_weights) - set(TRAIN_WEIGHTS))}; known: {list(TRAIN_WEIGHTS)}")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -164,7 +170,7 @@ def main() -> None:
         return warmup_cosine(step, args.lr, args.warmup, args.steps)
 
     loader = torch.utils.data.DataLoader(
-        TrainStream(builder, exclude, args.seed, args.max_tokens), batch_size=args.batch, collate_fn=collate,
+        TrainStream(builder, exclude, args.seed, args.max_tokens, type_weights), batch_size=args.batch, collate_fn=collate,
         num_workers=args.workers, persistent_workers=args.workers > 0,
     )
     def save(steps_done: int, wall: float) -> None:
@@ -173,6 +179,7 @@ def main() -> None:
                               "wall_s": round(wall, 1), "params": n_params, "prior_steps": prior_steps,
                               "stage": "stage 1 (towers frozen)" if towers_train else "end to end",
                               "per_answer_from": 0 if args.per_answer else args.per_answer_from,
+                              "type_weights": type_weights or None,
                               "llm_from": args.init_llm_from or None,
                               "mining_from": args.init_mining_from or None,
                               "towers": towers_train}},
