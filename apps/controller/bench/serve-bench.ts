@@ -11,7 +11,13 @@
  * Options: --model <checkpoint dir> (default models/mgm-tiny, else the engine's micro fixture),
  * --runs N (30), --max-new-tokens N (64), --image <file> (default the first test-set image),
  * --question "..." (default the first description question of the test set), --threads N
- * (onnxruntime intra-op threads on both sides; default onnxruntime's), --json (print JSON only).
+ * (onnxruntime intra-op threads on both sides; default onnxruntime's), --cost-runs N (10; answers of
+ * the CPU/Redis cost phase, 0: none), --json (print JSON only).
+ *
+ * The cost phase, after the timed runs, measures what a loaded machine disturbs less than
+ * wall-clock time: CPU time per token of the worker and of the controller (/proc, all threads)
+ * against the engine alone in this process (process.cpuUsage), Redis commands per answer
+ * (MONITOR, keys of this stack only), and socket.io frames per answer and bytes per frame.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,6 +28,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { loadModel } from '@mgm/engine';
 import type { ClientFrame, ClientToServerEvents, GenerateAck, ServerToClientEvents } from '@mgm/protocol';
 import { repoRoot, startStack } from '../../../scripts/stack.ts';
+import { countRedisCommands, processCpuMs } from './stack-cost.ts';
 
 interface Sample {
   ttftMs: number;
@@ -31,6 +38,9 @@ interface Sample {
   queueMs?: number;
   workerTtftMs?: number;
   workerTokensPerSecond?: number;
+  /** Stack only: socket.io frames received, and their JSON bytes. */
+  frames?: number;
+  frameBytes?: number;
 }
 
 const { values } = parseArgs({
@@ -41,14 +51,16 @@ const { values } = parseArgs({
     image: { type: 'string' },
     question: { type: 'string' },
     threads: { type: 'string' },
+    'cost-runs': { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
 const threads = values.threads === undefined ? undefined : Number(values.threads);
 const maxNewTokens = Number(values['max-new-tokens']);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(maxNewTokens) || maxNewTokens < 2) {
-  throw new Error('--runs must be >= 1 and --max-new-tokens >= 2');
+const costRuns = Number(values['cost-runs']);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(maxNewTokens) || maxNewTokens < 2 || !Number.isInteger(costRuns) || costRuns < 0) {
+  throw new Error('--runs must be >= 1, --max-new-tokens >= 2 and --cost-runs >= 0');
 }
 const checkpoint = path.resolve(
   repoRoot,
@@ -151,7 +163,14 @@ try {
     const end = await done;
     const ended = performance.now();
     if (end.type !== 'end') throw new Error(`the job failed: ${JSON.stringify(end)}`);
-    return { ...sample(started, first, ended, end.tokens.generated), queueMs: end.timingsMs.queue, workerTtftMs: end.timingsMs.ttft, workerTokensPerSecond: end.tokensPerSecond };
+    return {
+      ...sample(started, first, ended, end.tokens.generated),
+      queueMs: end.timingsMs.queue,
+      workerTtftMs: end.timingsMs.ttft,
+      workerTokensPerSecond: end.tokensPerSecond,
+      frames: frames.length,
+      frameBytes: frames.reduce((sum, frame) => sum + JSON.stringify(frame).length, 0),
+    };
   };
 
   for (let i = 0; i < 3; i += 1) {
@@ -174,7 +193,9 @@ try {
       into.push(await run());
     }
   }
+  const cost = costRuns > 0 ? await measureCost(costRuns, viaEngine, viaStack) : null;
   const report = {
+    cost,
     checkpoint: path.relative(repoRoot, checkpoint),
     runs,
     maxNewTokens,
@@ -213,11 +234,65 @@ try {
     log(`OpenAI API   : TTFT ${report.openai.ttftMsMedian} ms · ${report.openai.tokensPerSecondMedian} tokens/s (openai SDK, SSE)`);
     log(`tokens/s ratio (stack / engine): ${report.tokensPerSecondRatio}  (target >= 0.95); OpenAI API / engine: ${report.openai.tokensPerSecondRatio}`);
     log(`added TTFT, median of paired runs: ${report.addedTtftMsMedian} ms  (target <= 5 ms); OpenAI API: ${report.openai.addedTtftMsMedian} ms`);
+    if (cost) {
+      log(`cost over ${cost.answers} answers (${cost.tokensPerAnswer} tokens each):`);
+      log(`  CPU per token: engine alone ${cost.engineCpuMsPerToken} ms · worker ${cost.workerCpuMsPerToken} ms · controller ${cost.controllerCpuMsPerToken} ms`);
+      log(`  CPU per answer beyond the engine's: worker ${cost.workerOverheadCpuMsPerAnswer} ms · controller ${cost.controllerCpuMsPerAnswer} ms`);
+      log(`  Redis per answer: ${cost.redisCommandsPerAnswer} commands sent (${Object.entries(cost.redisCommandsByName).map(([name, n]) => `${name} ${n}`).join(', ')}), ${cost.redisLuaCommandsPerAnswer} inside scripts`);
+      log(`  socket.io: ${cost.framesPerAnswer} frames per answer, ${cost.bytesPerFrame} bytes per frame (JSON)`);
+    }
   }
 } finally {
   socket.disconnect();
   await model.close();
   await stack.stop();
+}
+
+/**
+ * The cost phase: `n` answers through the engine alone (CPU of this process), then `n` through the
+ * stack (CPU of the worker and controller processes, Redis commands of this stack, frames received).
+ */
+async function measureCost(n: number, viaEngine: () => Promise<Sample>, viaStack: () => Promise<Sample>) {
+  const workerPid = stack.workers[0]?.pid;
+  const controllerPid = stack.children.find((c) => c.name === 'controller')?.child.pid;
+  if (workerPid === undefined || controllerPid === undefined) throw new Error('the stack has no worker or controller process');
+  const engineCpuStart = process.cpuUsage();
+  let engineTokens = 0;
+  for (let i = 0; i < n; i += 1) engineTokens += (await viaEngine()).generated;
+  const engineCpu = process.cpuUsage(engineCpuStart);
+  const engineCpuMs = (engineCpu.user + engineCpu.system) / 1000;
+
+  const counter = await countRedisCommands(stack.redisUrl, stack.redisPrefix);
+  const before = { worker: processCpuMs(workerPid), controller: processCpuMs(controllerPid) };
+  const answers: Sample[] = [];
+  for (let i = 0; i < n; i += 1) answers.push(await viaStack());
+  const after = { worker: processCpuMs(workerPid), controller: processCpuMs(controllerPid) };
+  // MONITOR lines may trail the replies a little.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const commands = await counter.stop();
+  if (before.worker === null || after.worker === null || before.controller === null || after.controller === null) {
+    throw new Error('no /proc: the cost phase needs Linux (use --cost-runs 0 elsewhere)');
+  }
+  const tokens = answers.reduce((sum, s) => sum + s.generated, 0);
+  const workerCpuMs = after.worker - before.worker;
+  const controllerCpuMs = after.controller - before.controller;
+  const sent = Object.values(commands.byClient).reduce((sum, c) => sum + c, 0);
+  const frames = answers.reduce((sum, s) => sum + (s.frames ?? 0), 0);
+  return {
+    answers: n,
+    tokensPerAnswer: round(tokens / n, 1),
+    engineCpuMsPerToken: round(engineCpuMs / engineTokens, 3),
+    workerCpuMsPerToken: round(workerCpuMs / tokens, 3),
+    controllerCpuMsPerToken: round(controllerCpuMs / tokens, 3),
+    // Same question, same tokens: what the worker spends beyond the engine's own CPU.
+    workerOverheadCpuMsPerAnswer: round((workerCpuMs - (engineCpuMs * tokens) / engineTokens) / n, 2),
+    controllerCpuMsPerAnswer: round(controllerCpuMs / n, 2),
+    redisCommandsPerAnswer: round(sent / n, 1),
+    redisCommandsByName: Object.fromEntries(Object.entries(commands.byClient).map(([name, c]) => [name, round(c / n, 1)])),
+    redisLuaCommandsPerAnswer: round(commands.insideLua / n, 1),
+    framesPerAnswer: round(frames / n, 1),
+    bytesPerFrame: round(answers.reduce((sum, s) => sum + (s.frameBytes ?? 0), 0) / Math.max(1, frames), 1),
+  };
 }
 
 function sample(started: number, first: number, ended: number, generated: number): Sample {

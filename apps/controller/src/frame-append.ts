@@ -1,13 +1,12 @@
 import type { Redis } from 'ioredis';
-import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
+import { APPEND_FRAMES_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrames, type UnsequencedFrame } from '@mgm/protocol';
 
 /**
  * Appends a frame to a job's stream unless the stream already ended; returns its seq or -1.
  * The controller writes the frames of jobs no worker can end (stopped before start, worker lost).
  */
 export async function appendFrame(redis: Redis, streamKey: string, frame: UnsequencedFrame, ttlSeconds: number): Promise<number> {
-  const [type, body] = encodeFrame(frame);
-  const [seq] = (await redis.eval(APPEND_FRAME_LUA, 1, streamKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds)) as [number, number];
+  const [seq] = (await redis.eval(APPEND_FRAMES_LUA, 1, streamKey, FRAME_STREAM_MAX_LENGTH, ttlSeconds, '0', ...encodeFrames([frame]))) as [number, number];
   return seq;
 }
 

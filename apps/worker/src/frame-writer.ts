@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
+import { APPEND_FRAMES_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, encodeFrames, type UnsequencedFrame } from '@mgm/protocol';
 
 export interface FrameWriterOptions {
   redis: Redis;
@@ -19,8 +19,10 @@ export interface FrameWriterOptions {
 /**
  * Appends one job's frames to its Redis Stream, in order, with at most one append in flight:
  * deltas produced while an append is on its way are merged into the next delta frame, so the
- * generation loop never waits for Redis and a slow round trip costs frames, not tokens. Each
- * append also reads the cancel flag (once per frame, so at least once per round trip).
+ * generation loop never waits for Redis and a slow round trip costs frames, not tokens. Frames
+ * that are ready at the same moment go in one append (one round trip, one wake-up of the relay):
+ * the deltas still held when the answer ends go with its end frame. Each append also reads the
+ * cancel flag (once per append, so at least once per round trip).
  */
 export class FrameWriter {
   private readonly queue: UnsequencedFrame[] = [];
@@ -30,6 +32,8 @@ export class FrameWriter {
   private lastDeltaSentAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
   private urgent = false;
+  /** While `append` waits for the append in flight: what is queued then goes with its frame. */
+  private holding = 0;
   /** False once the stream holds a terminal frame (someone else ended the job), or was lost. */
   open = true;
   /** True once an append found the stream gone after this writer had written to it (Redis lost its data). */
@@ -49,29 +53,48 @@ export class FrameWriter {
     this.pump();
   }
 
-  /** Sends everything queued, then appends `frame` and waits; returns its seq, or -1 when the stream had already ended. */
+  /**
+   * Appends everything queued and then `frame`, in one round trip once the append in flight (if
+   * any) is done, and waits; returns the seq of `frame`, or -1 when the stream had already ended.
+   * Throws the first write error of an earlier frame.
+   */
   async append(frame: UnsequencedFrame): Promise<number> {
-    await this.flush();
-    return this.send(frame);
+    this.holding += 1;
+    this.clearTimer();
+    try {
+      while (this.inFlight) await this.inFlight;
+    } finally {
+      this.holding -= 1;
+    }
+    if (this.failure) throw this.failure;
+    const sending = this.send([...this.queue.splice(0), frame]);
+    // Its caller gets its error; a later append may still be tried (an error frame after it).
+    this.track(sending, false);
+    return sending;
   }
 
   /** Waits until every queued frame is written; throws the first write error. */
   async flush(): Promise<void> {
     this.urgent = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimer();
     this.pump();
     while (this.inFlight) await this.inFlight;
     this.urgent = false;
     if (this.failure) throw this.failure;
   }
 
+  private clearTimer(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
   private pump(): void {
-    if (this.inFlight || this.timer || this.queue.length === 0) return;
-    const next = this.queue[0]!;
-    if (next.type === 'delta' && !this.urgent) {
+    if (this.inFlight || this.timer || this.holding > 0 || this.queue.length === 0) return;
+    const hasDelta = this.queue.some((frame) => frame.type === 'delta');
+    // A delta behind another frame (the start) is a first delta: it never waits.
+    if (this.queue[0]!.type === 'delta' && !this.urgent) {
       const wait = this.lastDeltaSentAt + (this.options.deltaIntervalMs ?? 0) - performance.now();
       if (wait > 0) {
         this.timer = setTimeout(() => {
@@ -80,28 +103,39 @@ export class FrameWriter {
         }, wait);
         return;
       }
-      this.lastDeltaSentAt = performance.now();
     }
-    const frame = this.queue.shift()!;
-    this.inFlight = this.send(frame).then(
-      () => undefined,
-      (error: unknown) => {
-        this.failure ??= error;
-      },
-    ).finally(() => {
-      this.inFlight = null;
-      this.pump();
-    });
+    if (hasDelta) this.lastDeltaSentAt = performance.now();
+    this.track(this.send(this.queue.splice(0)));
   }
 
-  private async send(frame: UnsequencedFrame): Promise<number> {
+  /** Makes `sending` the append in flight; the next one starts when it is done. */
+  private track(sending: Promise<number>, keepFailure = true): void {
+    this.inFlight = sending
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (keepFailure) this.failure ??= error;
+        },
+      )
+      .finally(() => {
+        this.inFlight = null;
+        this.pump();
+      });
+  }
+
+  private async send(frames: UnsequencedFrame[]): Promise<number> {
     const { redis, streamKey, cancelKey, ttlSeconds } = this.options;
-    const [type, body] = encodeFrame(frame);
     const mustExist = this.appended ? '1' : '0';
-    const [seq, cancelled] = (await redis.eval(APPEND_FRAME_LUA, 2, streamKey, cancelKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds, mustExist)) as [
-      number,
-      number,
-    ];
+    const [seq, cancelled] = (await redis.eval(
+      APPEND_FRAMES_LUA,
+      2,
+      streamKey,
+      cancelKey,
+      FRAME_STREAM_MAX_LENGTH,
+      ttlSeconds,
+      mustExist,
+      ...encodeFrames(frames),
+    )) as [number, number];
     if (seq >= 0) this.appended = true;
     if (seq < 0) this.open = false;
     if (seq === STREAM_LOST_SEQ) this.lost = true;

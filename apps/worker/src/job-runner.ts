@@ -153,7 +153,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     const image = payload.params.generateImage ? await generatedImageFor(deps.extras, result.text, abort.signal) : undefined;
     // the lens is stored before the end frame that announces it
     const lens = result.lens ? await storeLens(deps.redis, deps.keys, { jobId, model: payload.model }, result.lens, deps.streamTtlSeconds).then(() => true) : undefined;
-    await writer.flush();
+    // The deltas still queued go with the end frame, in one append.
     await writer.append({
       type: 'end',
       finishReason,

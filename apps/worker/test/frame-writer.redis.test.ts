@@ -18,9 +18,31 @@ afterEach(async () => {
   await redis.quit();
 });
 
-function writer(jobId: string, onCancelled = () => undefined, deltaIntervalMs = 0): FrameWriter {
-  return new FrameWriter({ redis, streamKey: keys.jobStream(jobId), cancelKey: keys.jobCancel(jobId), ttlSeconds: 30, onCancelled, deltaIntervalMs });
+function writer(jobId: string, onCancelled = () => undefined, deltaIntervalMs = 0, connection: Redis = redis): FrameWriter {
+  return new FrameWriter({ redis: connection, streamKey: keys.jobStream(jobId), cancelKey: keys.jobCancel(jobId), ttlSeconds: 30, onCancelled, deltaIntervalMs });
 }
+
+/** A connection that counts the scripts it sends (one per append round trip). */
+function countingConnection(): { connection: Redis; appends: () => number } {
+  const counting = connect();
+  let evals = 0;
+  const original = counting.eval.bind(counting) as (...args: unknown[]) => Promise<unknown>;
+  (counting as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = (...args: unknown[]) => {
+    evals += 1;
+    return original(...args);
+  };
+  return { connection: counting, appends: () => evals };
+}
+
+const endFrame = (text: string, generated: number) =>
+  ({
+    type: 'end',
+    finishReason: 'stop',
+    tokens: { prompt: 1, visual: 0, generated },
+    timingsMs: { queue: 0, preprocess: 0, vision: 0, prefill: 0, ttft: 0, decode: 0, total: 0 },
+    tokensPerSecond: 1,
+    text,
+  }) as const;
 
 async function frames(jobId: string) {
   return (await redis.xrange(keys.jobStream(jobId), '-', '+')).map(([id, fields]) => decodeFrameEntry(jobId, id, fields));
@@ -92,5 +114,41 @@ describe('FrameWriter', () => {
     const written = await frames('j3');
     expect(written.map((f) => f.type)).toEqual(['start', 'delta', 'delta']);
     expect(written[2]).toMatchObject({ text: 't0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ' });
+  });
+
+  it('sends the deltas still held with the end frame in one round trip, seqs contiguous and in order', async () => {
+    const { connection, appends } = countingConnection();
+    try {
+      const w = writer('j4', () => undefined, 10_000, connection);
+      await w.append({ type: 'start', workerId: 'w', queueMs: 0 });
+      w.push({ type: 'delta', text: 'first ' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 5; i += 1) w.push({ type: 'delta', text: `t${i} ` });
+      const before = appends();
+      const endSeq = await w.append(endFrame('first t0 t1 t2 t3 t4 ', 6));
+      // The held deltas did not need an append of their own: one round trip carried them and the end.
+      expect(appends() - before).toBe(1);
+      const written = await frames('j4');
+      expect(written.map((f) => [f.seq, f.type])).toEqual([
+        [0, 'start'],
+        [1, 'delta'],
+        [2, 'delta'],
+        [3, 'end'],
+      ]);
+      expect(endSeq).toBe(3);
+      expect(written[2]).toMatchObject({ text: 't0 t1 t2 t3 t4 ' });
+    } finally {
+      await connection.quit();
+    }
+  });
+
+  it('appends nothing after a terminal frame of the same batch, and nothing to a stream that already ended', async () => {
+    const w = writer('j6');
+    w.push({ type: 'delta', text: 'x' });
+    expect(await w.append(endFrame('x', 1))).toBe(1);
+    w.push({ type: 'delta', text: 'late' });
+    await w.flush();
+    expect(w.open).toBe(false);
+    expect((await frames('j6')).map((f) => f.type)).toEqual(['delta', 'end']);
   });
 });

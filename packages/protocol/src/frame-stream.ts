@@ -7,22 +7,23 @@ import { streamFrameSchema, type StreamFrame } from './stream-frame.ts';
  * itself refuses a duplicate. Each entry has two fields: `t` (the frame type) and `b` (the JSON
  * of the frame without jobId/seq/type).
  *
- * APPEND_FRAME_LUA appends atomically: it computes the next seq, refuses to write after a
- * terminal frame (seq -1), caps the stream length and refreshes its expiry. With a second key
- * (the job's cancel flag) it also says whether the job was cancelled, so a worker checks the
- * flag with every frame it writes at no extra round trip.
- * With ARGV[5] = '1' (the writer has appended to this stream before) a missing stream is not
+ * APPEND_FRAMES_LUA appends one or more frames atomically, in one round trip: it computes the
+ * next seq, refuses to write after a terminal frame (seq -1), caps the stream length and
+ * refreshes its expiry (once per call, not per frame). Frames after a terminal frame of the same
+ * call are not written. With a second key (the job's cancel flag) it also says whether the job
+ * was cancelled, so a worker checks the flag with every append at no extra round trip.
+ * With ARGV[3] = '1' (the writer has appended to this stream before) a missing stream is not
  * created again from seq 0: Redis lost it, and frames from 0 would leave a gap for anyone who
  * had seen more; it answers seq -2 (STREAM_LOST_SEQ) and writes nothing.
- * KEYS = [stream key, cancel key?]; ARGV = [type, body JSON, max length, ttl seconds, must exist?].
- * Returns [seq, cancelled (0|1)].
+ * KEYS = [stream key, cancel key?]; ARGV = [max length, ttl seconds, must exist?, then type and
+ * body JSON of each frame]. Returns [seq of the last frame written, cancelled (0|1)].
  */
-export const APPEND_FRAME_LUA = `
+export const APPEND_FRAMES_LUA = `
 local cancelled = 0
 if KEYS[2] then cancelled = redis.call('EXISTS', KEYS[2]) end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local seq = 0
-if #last == 0 and ARGV[5] == '1' then return {-2, cancelled} end
+local seq = -1
+if #last == 0 and ARGV[3] == '1' then return {-2, cancelled} end
 if #last > 0 then
   local fields = last[1][2]
   for i = 1, #fields, 2 do
@@ -30,14 +31,23 @@ if #last > 0 then
       return {-1, cancelled}
     end
   end
-  seq = tonumber(string.match(last[1][1], '%-(%d+)$'))
+  seq = tonumber(string.match(last[1][1], '%-(%d+)$')) - 1
 end
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '0-' .. (seq + 1), 't', ARGV[1], 'b', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
+for i = 4, #ARGV, 2 do
+  seq = seq + 1
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '0-' .. (seq + 1), 't', ARGV[i], 'b', ARGV[i + 1])
+  if ARGV[i] == 'end' or ARGV[i] == 'error' then break end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
 return {seq, cancelled}
 `;
 
-/** What APPEND_FRAME_LUA answers when a stream the writer appended to before is gone. */
+/** The ARGV of APPEND_FRAMES_LUA after its first three: type and body of each frame, in order. */
+export function encodeFrames(frames: readonly UnsequencedFrame[]): string[] {
+  return frames.flatMap((frame) => encodeFrame(frame));
+}
+
+/** What APPEND_FRAMES_LUA answers when a stream the writer appended to before is gone. */
 export const STREAM_LOST_SEQ = -2;
 
 /** Frames of a job are capped at this many entries (maxNewTokens ≤ 4096 deltas, twice for a retry). */
@@ -48,7 +58,7 @@ export type FrameBody<T extends StreamFrame['type'] = StreamFrame['type']> = Omi
   'jobId' | 'seq' | 'type'
 >;
 
-/** A frame without its jobId and seq, as a writer hands it to APPEND_FRAME_LUA. */
+/** A frame without its jobId and seq, as a writer hands it to APPEND_FRAMES_LUA. */
 export type UnsequencedFrame = { [T in StreamFrame['type']]: { type: T } & FrameBody<T> }[StreamFrame['type']];
 
 export function encodeFrame(frame: UnsequencedFrame): [type: string, body: string] {
