@@ -209,6 +209,7 @@ try {
       queueMsMedian: median(served.map((s) => s.queueMs ?? 0)),
       workerEngineTtftMsMedian: median(served.map((s) => s.workerTtftMs ?? 0)),
       workerEngineTokensPerSecondMedian: median(served.map((s) => s.workerTokensPerSecond ?? 0)),
+      vsWorkerEngineRatioMedian: 0,
     },
     openai: {
       ttftMsMedian: median(viaApi.map((s) => s.ttftMs)),
@@ -220,6 +221,8 @@ try {
     addedTtftMsMedian: 0,
   };
   report.tokensPerSecondRatio = round(report.stack.tokensPerSecondMedian / report.engine.tokensPerSecondMedian, 3);
+  // The frame path alone: what the client saw against what the worker's own engine measured, per run.
+  report.stack.vsWorkerEngineRatioMedian = median(served.map((s) => (s.workerTokensPerSecond ? s.tokensPerSecond / s.workerTokensPerSecond : 0)));
   report.addedTtftMsMedian = round(median(served.map((s, i) => s.ttftMs - engine[i]!.ttftMs)), 2);
   report.openai.tokensPerSecondRatio = round(report.openai.tokensPerSecondMedian / report.engine.tokensPerSecondMedian, 3);
   report.openai.addedTtftMsMedian = round(median(viaApi.map((s, i) => s.ttftMs - engine[i]!.ttftMs)), 2);
@@ -230,12 +233,12 @@ try {
     log(`engine alone : TTFT ${report.engine.ttftMsMedian} ms · ${report.engine.tokensPerSecondMedian} tokens/s`);
     log(`whole stack  : TTFT ${report.stack.ttftMsMedian} ms · ${report.stack.tokensPerSecondMedian} tokens/s`);
     log(`  of which: queue ${report.stack.queueMsMedian} ms, engine TTFT inside the worker ${report.stack.workerEngineTtftMsMedian} ms`);
-    log(`  the worker's engine itself measured ${report.stack.workerEngineTokensPerSecondMedian} tokens/s`);
+    log(`  the worker's engine itself measured ${report.stack.workerEngineTokensPerSecondMedian} tokens/s; client-seen / worker-measured, median per run: ${report.stack.vsWorkerEngineRatioMedian}`);
     log(`OpenAI API   : TTFT ${report.openai.ttftMsMedian} ms · ${report.openai.tokensPerSecondMedian} tokens/s (openai SDK, SSE)`);
     log(`tokens/s ratio (stack / engine): ${report.tokensPerSecondRatio}  (target >= 0.95); OpenAI API / engine: ${report.openai.tokensPerSecondRatio}`);
     log(`added TTFT, median of paired runs: ${report.addedTtftMsMedian} ms  (target <= 5 ms); OpenAI API: ${report.openai.addedTtftMsMedian} ms`);
     if (cost) {
-      log(`cost over ${cost.answers} answers (${cost.tokensPerAnswer} tokens each):`);
+      log(`cost over ${cost.answers} answers (${cost.tokensPerAnswer} tokens each), idle CPU taken off (worker ${cost.idleCpuMsPerSecond.worker} ms/s, controller ${cost.idleCpuMsPerSecond.controller} ms/s):`);
       log(`  CPU per token: engine alone ${cost.engineCpuMsPerToken} ms · worker ${cost.workerCpuMsPerToken} ms · controller ${cost.controllerCpuMsPerToken} ms`);
       log(`  CPU per answer beyond the engine's: worker ${cost.workerOverheadCpuMsPerAnswer} ms · controller ${cost.controllerCpuMsPerAnswer} ms`);
       log(`  Redis per answer: ${cost.redisCommandsPerAnswer} commands sent (${Object.entries(cost.redisCommandsByName).map(([name, n]) => `${name} ${n}`).join(', ')}), ${cost.redisLuaCommandsPerAnswer} inside scripts`);
@@ -262,24 +265,34 @@ async function measureCost(n: number, viaEngine: () => Promise<Sample>, viaStack
   const engineCpu = process.cpuUsage(engineCpuStart);
   const engineCpuMs = (engineCpu.user + engineCpu.system) / 1000;
 
+  // What the two processes spend with no answer to give (heartbeats, watchdog, polls): taken off below.
+  const idleMs = 3000;
+  const idleBefore = { worker: processCpuMs(workerPid), controller: processCpuMs(controllerPid) };
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const idleAfter = { worker: processCpuMs(workerPid), controller: processCpuMs(controllerPid) };
+
   const counter = await countRedisCommands(stack.redisUrl, stack.redisPrefix);
   const before = { worker: processCpuMs(workerPid), controller: processCpuMs(controllerPid) };
+  const stackStarted = performance.now();
   const answers: Sample[] = [];
   for (let i = 0; i < n; i += 1) answers.push(await viaStack());
+  const stackMs = performance.now() - stackStarted;
   const after = { worker: processCpuMs(workerPid), controller: processCpuMs(controllerPid) };
   // MONITOR lines may trail the replies a little.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const commands = await counter.stop();
-  if (before.worker === null || after.worker === null || before.controller === null || after.controller === null) {
-    throw new Error('no /proc: the cost phase needs Linux (use --cost-runs 0 elsewhere)');
-  }
+  const figures = [before.worker, after.worker, before.controller, after.controller, idleBefore.worker, idleAfter.worker, idleBefore.controller, idleAfter.controller];
+  if (figures.some((f) => f === null)) throw new Error('no /proc: the cost phase needs Linux (use --cost-runs 0 elsewhere)');
+  const [w0, w1, c0, c1, iw0, iw1, ic0, ic1] = figures as number[];
   const tokens = answers.reduce((sum, s) => sum + s.generated, 0);
-  const workerCpuMs = after.worker - before.worker;
-  const controllerCpuMs = after.controller - before.controller;
+  const idleShare = stackMs / idleMs;
+  const workerCpuMs = w1! - w0! - (iw1! - iw0!) * idleShare;
+  const controllerCpuMs = c1! - c0! - (ic1! - ic0!) * idleShare;
   const sent = Object.values(commands.byClient).reduce((sum, c) => sum + c, 0);
   const frames = answers.reduce((sum, s) => sum + (s.frames ?? 0), 0);
   return {
     answers: n,
+    idleCpuMsPerSecond: { worker: round(((iw1! - iw0!) * 1000) / idleMs, 1), controller: round(((ic1! - ic0!) * 1000) / idleMs, 1) },
     tokensPerAnswer: round(tokens / n, 1),
     engineCpuMsPerToken: round(engineCpuMs / engineTokens, 3),
     workerCpuMsPerToken: round(workerCpuMs / tokens, 3),
