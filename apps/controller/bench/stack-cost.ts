@@ -50,8 +50,14 @@ export async function countRedisCommands(redisUrl: string, prefix: string): Prom
       return;
     }
     const command = (args[0] ?? '?').toLowerCase();
-    // The relay's XREADs (job frames) apart from those of BullMQ's queue-event listeners.
-    const name = command === 'xread' && args.some((arg) => arg.endsWith(':events')) ? 'xread(events)' : command;
+    // The relay's XREADs (job frames) apart from those of BullMQ's queue-event listeners, and
+    // the frame appends apart from other scripts.
+    const name =
+      command === 'xread' && args.some((arg) => arg.endsWith(':events'))
+        ? 'xread(events)'
+        : command === 'eval' && args.some((arg) => arg.endsWith(':frames'))
+          ? 'eval(frames)'
+          : command;
     count.byClient[name] = (count.byClient[name] ?? 0) + 1;
   });
   return {
