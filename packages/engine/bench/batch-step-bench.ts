@@ -61,44 +61,70 @@ interface Block {
   wallMs: number;
   cpuMs: number;
   decoderCpuMs: number;
+  /** Minor page faults per step (fresh memory touched: a count machine load does not change). */
+  faults: number;
 }
-const blocks = new Map<number, Block[]>(sizes.map((b) => [b, []]));
-for (let rep = 0; rep < reps; rep++) {
-  for (const b of sizes) {
-    const kv = await batchOf(b);
-    let decoderCpu = 0;
-    const c0 = cpuMs();
-    const t0 = performance.now();
-    for (let t = 0; t < STEPS; t++) {
-      const { feeds, rows } = kv.stepFeeds();
+/** Embeddings from the token table (what the scheduler does), or from an embed.onnx call per step (what it did before). */
+type EmbedSource = 'table' | 'graph';
+async function block(b: number, source: EmbedSource): Promise<Block> {
+  const kv = await batchOf(b);
+  let decoderCpu = 0;
+  const f0 = process.resourceUsage().minorPageFault;
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  for (let t = 0; t < STEPS; t++) {
+    const { feeds, rows } = kv.stepFeeds();
+    if (source === 'table') {
       table.gather(rows.map(() => 5), embeds);
       feeds.inputs_embeds = new ort.Tensor('float32', embeds.subarray(0, rows.length * m.llm.hidden_size), [rows.length, 1, m.llm.hidden_size]);
-      const d0 = cpuMs();
-      const out = await s.decoder.run(feeds);
-      decoderCpu += cpuMs() - d0;
-      kv.advance(out as Record<string, ort.Tensor>);
+    } else {
+      const e = await s.embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(rows, () => 5n), [rows.length, 1]) });
+      feeds.inputs_embeds = e.inputs_embeds as ort.Tensor;
     }
-    blocks.get(b)?.push({ wallMs: (performance.now() - t0) / STEPS, cpuMs: (cpuMs() - c0) / STEPS, decoderCpuMs: decoderCpu / STEPS });
+    const d0 = cpuMs();
+    const out = await s.decoder.run(feeds);
+    decoderCpu += cpuMs() - d0;
+    kv.advance(out as Record<string, ort.Tensor>);
+  }
+  return {
+    wallMs: (performance.now() - t0) / STEPS,
+    cpuMs: (cpuMs() - c0) / STEPS,
+    decoderCpuMs: decoderCpu / STEPS,
+    faults: (process.resourceUsage().minorPageFault - f0) / STEPS,
+  };
+}
+const blocks = new Map<string, Block[]>();
+for (let rep = 0; rep < reps; rep++) {
+  for (const b of sizes) {
+    // Both sources in every rep, in alternating order, so they see the same load.
+    for (const source of rep % 2 === 0 ? (['table', 'graph'] as const) : (['graph', 'table'] as const)) {
+      const key = `${source}:${b}`;
+      blocks.set(key, [...(blocks.get(key) ?? []), await block(b, source)]);
+    }
   }
 }
 const medianOf = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
 const rows = sizes.map((b) => {
-  const bs = blocks.get(b) ?? [];
+  const bs = blocks.get(`table:${b}`) ?? [];
   return {
     batch: b,
     minMs: Math.min(...bs.map((x) => x.wallMs)),
     medianMs: medianOf(bs.map((x) => x.wallMs)),
     cpuMs: medianOf(bs.map((x) => x.cpuMs)),
     decoderCpuMs: medianOf(bs.map((x) => x.decoderCpuMs)),
+    pageFaultsPerStep: medianOf(bs.map((x) => x.faults)),
+    withEmbedGraphCpuMs: medianOf((blocks.get(`graph:${b}`) ?? []).map((x) => x.cpuMs)),
   };
 });
 const lone = rows[0] as (typeof rows)[number];
 if (!values.json) {
   console.log(`${m.name} · ${values.threads} threads · ${context} tokens cached per row · ${reps} blocks of ${STEPS} steps per batch size · load average ${loadavg()[0]?.toFixed(1)}`);
-  console.log('| rows | step wall, fastest block (ms) | step wall, median block (ms) | step CPU, median (ms) | of which decoder.run (ms) | CPU per row ÷ lone step |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| rows | step wall, fastest block (ms) | step wall, median block (ms) | step CPU, median (ms) | of which decoder.run (ms) | CPU per row ÷ lone step | minor page faults per step | step CPU with an embed.onnx call instead of the table (ms) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.batch} | ${r.minMs.toFixed(2)} | ${r.medianMs.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.decoderCpuMs.toFixed(2)} | ${(r.cpuMs / r.batch / lone.cpuMs).toFixed(2)} |`);
+    console.log(
+      `| ${r.batch} | ${r.minMs.toFixed(2)} | ${r.medianMs.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.decoderCpuMs.toFixed(2)} | ${(r.cpuMs / r.batch / lone.cpuMs).toFixed(2)} | ${Math.round(r.pageFaultsPerStep)} | ${r.withEmbedGraphCpuMs.toFixed(2)} |`,
+    );
   }
 } else {
   console.log(JSON.stringify({ model: m.name, threads: Number(values.threads), context, loadAverage: loadavg()[0], rows }));
