@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, 'mgm-worker').child({ workerId: config.workerId });
   const keys = redisKeys(config.redisPrefix);
-  const redis = connectRedis(config.redisUrl, 'worker', logger);
+  // A batched decode step gives every row its token in one tick: their frames (one EVAL each)
+  // leave in one write instead of one syscall and Redis round trip per row.
+  const redis = connectRedis(config.redisUrl, 'worker', logger, { autoPipelining: true });
 
   const { manifest } = await loadManifest(checkpoint);
   let kvBudgetTokens: number;
