@@ -31,6 +31,7 @@ export async function startTestWorker(
     concurrency: options.concurrency ?? 1,
     heartbeatMs: options.heartbeatMs ?? 200,
     recordTtlMs: options.recordTtlMs ?? 1000,
+    ...(options.keepAlive ? { keepAlive: options.keepAlive } : {}),
     lockDurationMs: options.lockDurationMs ?? 2000,
     stalledIntervalMs: options.stalledIntervalMs ?? 500,
     drainTimeoutMs: options.drainTimeoutMs ?? 5000,
