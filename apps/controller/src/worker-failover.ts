@@ -24,6 +24,15 @@ end
 return found
 `;
 
+/** A scan of the active jobs slower than this, or checks this far apart, mean Redis (or this process) stalled. */
+const STALL_MS = 1000;
+/**
+ * After a stall, records may have expired only because nobody could renew them: the failover
+ * waits this long, with Redis answering, for the live workers to write them again (their
+ * keep-alive thread does within one beat) before it believes an expired record.
+ */
+const SETTLE_AFTER_STALL_MS = 2000;
+
 export type FailoverOutcome = 'restarted' | 'no_worker' | 'worker_failed';
 
 export interface WorkerFailoverOptions {
@@ -48,11 +57,14 @@ export interface WorkerFailoverOptions {
  * `start`, as with any restart), or, when no live worker serves the model, ends with NO_WORKER.
  * The move checks the dead worker's lock token, so of several controllers one acts; the dead
  * worker, should it come back, finds its lock gone and writes nothing more (its frames are
- * fenced by that lock, and BullMQ refuses its completion).
+ * fenced by that lock, and BullMQ refuses its completion). After Redis (or this process) stalled,
+ * records that expired for want of renewal are not believed until the workers had time to renew.
  */
 export class WorkerFailover {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private lastScanEndedAt = 0;
+  private trustRecordsAfter = 0;
 
   constructor(private readonly options: WorkerFailoverOptions) {}
 
@@ -75,10 +87,20 @@ export class WorkerFailover {
   async check(): Promise<void> {
     const { redis, keys, dispatcher, registry } = this.options;
     let served: Set<string> | null = null;
-    for (const model of dispatcher.watchedModels()) {
+    const models = dispatcher.watchedModels();
+    if (models.length === 0) this.lastScanEndedAt = Date.now();
+    for (const model of models) {
       const queue = dispatcher.queue(model);
+      const startedAt = Date.now();
       const orphans = (await redis.eval(ORPHANED_JOBS_LUA, 1, queue.keys.active!, queue.toKey(''), keys.worker(''))) as [string, string, string][];
-      if (orphans.length === 0) continue;
+      const endedAt = Date.now();
+      const stalled = endedAt - startedAt > STALL_MS || (this.lastScanEndedAt > 0 && startedAt - this.lastScanEndedAt > STALL_MS + this.options.intervalMs);
+      this.lastScanEndedAt = endedAt;
+      if (stalled) {
+        this.trustRecordsAfter = endedAt + SETTLE_AFTER_STALL_MS;
+        this.options.logger.warn({ scanMs: endedAt - startedAt }, 'Redis or this controller stalled: expired worker records are not trusted for a moment');
+      }
+      if (orphans.length === 0 || endedAt < this.trustRecordsAfter) continue;
       served ??= new Set((await registry.list()).filter((w) => w.state !== 'draining').map((w) => w.model));
       for (const [jobId, workerId, token] of orphans) {
         await this.handOver(model, jobId, workerId, token, served.has(model)).catch((error: unknown) =>

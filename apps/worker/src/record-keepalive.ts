@@ -6,8 +6,10 @@ import type { RedisConnectionOptions } from '@mgm/protocol';
 export interface RecordKeepAliveOptions {
   /** Where Redis is (the thread opens its own connection with the same TLS and credentials). */
   connection: RedisConnectionOptions;
-  /** The worker record whose expiry the thread pushes back. */
+  /** The worker record whose expiry the thread pushes back, and the index that lists it (member: the worker id). */
   key: string;
+  indexKey: string;
+  member: string;
   /** Expiry set on each beat: the controller counts the worker dead this long after its last beat. */
   ttlMs: number;
   intervalMs: number;
@@ -19,14 +21,18 @@ export interface RecordKeepAliveOptions {
 /**
  * The thread's code. Kept as plain JavaScript evaluated in the thread (not a module file) so the
  * same code runs under vitest, tsx and the compiled dist without a loader; ioredis comes from the
- * path the main thread resolved. Each beat is one PEXPIRE: it never creates a record (a
- * deregistered worker stays gone), and a beat still waiting for Redis is not doubled.
+ * path the main thread resolved. Each beat is one PEXPIRE, not doubled while one waits for Redis.
+ * When the record is gone although the worker lives (Redis stalled past the expiry, or restarted
+ * empty), the beat writes it again from the last content the main thread sent (SET NX, so it
+ * never overwrites a newer one); the thread is stopped before a deregistration deletes it.
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ioredis = require(workerData.ioredisPath);
 const Redis = ioredis.Redis || ioredis.default || ioredis;
-const { connection, key, ttlMs, intervalMs, stallLimitMs, mainTick } = workerData;
+const { connection, key, indexKey, member, ttlMs, intervalMs, stallLimitMs, mainTick } = workerData;
+let content = null;
+parentPort.on('message', (message) => { content = message.record; });
 const lastTick = new BigInt64Array(mainTick);
 const redis = new Redis({ ...connection, connectionName: 'worker-keepalive', maxRetriesPerRequest: 1 });
 redis.on('error', () => undefined);
@@ -42,7 +48,11 @@ setInterval(() => {
   stalledReported = false;
   if (pending) return;
   pending = true;
-  redis.pexpire(key, ttlMs).catch((error) => parentPort.postMessage({ error: String(error && error.message) })).finally(() => { pending = false; });
+  redis
+    .pexpire(key, ttlMs)
+    .then((kept) => kept === 1 || content === null ? undefined : redis.multi().set(key, content, 'PX', ttlMs, 'NX').zadd(indexKey, Date.now(), member).exec())
+    .catch((error) => parentPort.postMessage({ error: String(error && error.message) }))
+    .finally(() => { pending = false; });
 }, intervalMs);
 `;
 
@@ -62,14 +72,14 @@ export class RecordKeepAlive {
   constructor(private readonly options: RecordKeepAliveOptions) {}
 
   start(): void {
-    const { connection, key, ttlMs, intervalMs, stallLimitMs, logger } = this.options;
+    const { connection, key, indexKey, member, ttlMs, intervalMs, stallLimitMs, logger } = this.options;
     this.markAlive();
     this.tickTimer = setInterval(() => this.markAlive(), Math.min(1000, intervalMs));
     this.tickTimer.unref();
     const ioredisPath = createRequire(import.meta.url).resolve('ioredis');
     const thread = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { ioredisPath, connection, key, ttlMs, intervalMs, stallLimitMs, mainTick: this.tick },
+      workerData: { ioredisPath, connection, key, indexKey, member, ttlMs, intervalMs, stallLimitMs, mainTick: this.tick },
       // The thread needs no loader: it must not inherit tsx's --import.
       execArgv: [],
     });
@@ -80,6 +90,11 @@ export class RecordKeepAlive {
     });
     thread.on('error', (error) => logger.error({ err: error }, 'keep-alive thread failed'));
     this.thread = thread;
+  }
+
+  /** The record's latest content (JSON), what the thread writes back should the record vanish. */
+  remember(recordJson: string): void {
+    this.thread?.postMessage({ record: recordJson });
   }
 
   async stop(): Promise<void> {

@@ -54,6 +54,8 @@ export class WorkerRegistration {
       this.keepAlive = new RecordKeepAlive({
         connection: keepAlive.connection,
         key: keys.worker(this.record.id),
+        indexKey: keys.workers,
+        member: this.record.id,
         ttlMs,
         intervalMs: keepAlive.intervalMs,
         // Heartbeats are seconds apart; an event loop stuck for ten of them (at least 30 s) is a hung worker.
@@ -61,6 +63,7 @@ export class WorkerRegistration {
         logger,
       });
       this.keepAlive.start();
+      this.keepAlive.remember(JSON.stringify(this.record));
     }
   }
 
@@ -94,6 +97,7 @@ export class WorkerRegistration {
         heartbeatAt: now,
       });
       const { redis, keys, ttlMs } = this.options;
+      this.keepAlive?.remember(JSON.stringify(this.record));
       await redis
         .multi()
         .set(keys.worker(this.record.id), JSON.stringify(this.record), 'PX', ttlMs)
