@@ -4,7 +4,7 @@
  * with no gap and no text twice. The one bound on time is "no long hang": an answer whose worker
  * was killed must end within 10 s. Before the controller acted on worker records, it waited for
  * BullMQ's 15 s job lock (plus its 5 s stalled check): about 20 s, so these tests fail there;
- * now it takes the record's expiry (2.5 s) plus a check. The timings are measured by
+ * now it takes the record's expiry (2 s) plus a check. The timings are measured by
  * `npm run drill:failover`, not here.
  */
 import type { ChildProcess } from 'node:child_process';

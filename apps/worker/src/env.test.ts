@@ -4,7 +4,7 @@ import { parseWorkerConfig } from './env.ts';
 describe('parseWorkerConfig', () => {
   it('takes the command line first, then the environment, then defaults', () => {
     const config = parseWorkerConfig(['--model', 'models/mgm-tiny', '--concurrency', '2'], { MGM_DEVICE: 'cuda:1', REDIS_PREFIX: 't1' });
-    expect(config).toMatchObject({ model: 'models/mgm-tiny', device: 'cuda:1', concurrency: 2, redisPrefix: 't1', heartbeatMs: 3000, recordTtlMs: 2500, keepAliveMs: 500 });
+    expect(config).toMatchObject({ model: 'models/mgm-tiny', device: 'cuda:1', concurrency: 2, redisPrefix: 't1', heartbeatMs: 3000, recordTtlMs: 2000, keepAliveMs: 400 });
     expect(config.workerId).toMatch(/^mgm-tiny\./);
   });
 

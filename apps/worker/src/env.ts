@@ -35,8 +35,8 @@ const configSchema = z.object({
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
   heartbeatMs: intFrom(100).default(3000),
   /** The record's expiry, pushed back every keepAliveMs by a thread: how long a dead worker counts as alive. */
-  recordTtlMs: intFrom(500).default(2500),
-  keepAliveMs: intFrom(50).default(500),
+  recordTtlMs: intFrom(500).default(2000),
+  keepAliveMs: intFrom(50).default(400),
   lockDurationMs: intFrom(1000).default(15_000),
   stalledIntervalMs: intFrom(500).default(5000),
   drainTimeoutMs: intFrom(0).default(30_000),
