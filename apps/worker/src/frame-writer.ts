@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
+import { APPEND_FRAME_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, STREAM_REVOKED_SEQ, encodeFrame, type UnsequencedFrame } from '@mgm/protocol';
 
 export interface FrameWriterOptions {
   redis: Redis;
@@ -14,6 +14,11 @@ export interface FrameWriterOptions {
    * the wait go out together in the next frame; the first delta and the final frames never wait.
    */
   deltaIntervalMs?: number;
+  /**
+   * The BullMQ lock of the job and this worker's token: frames are written only while the lock
+   * holds the token, so a worker whose job was handed to another writes nothing more.
+   */
+  fence?: { lockKey: string; token: string };
 }
 
 /**
@@ -34,6 +39,8 @@ export class FrameWriter {
   open = true;
   /** True once an append found the stream gone after this writer had written to it (Redis lost its data). */
   lost = false;
+  /** True once an append found the job's lock held by someone else (the job went to another worker). */
+  revoked = false;
   /** Whether this writer appended before: then a missing stream is lost, never created again from seq 0. */
   private appended = false;
 
@@ -95,16 +102,19 @@ export class FrameWriter {
   }
 
   private async send(frame: UnsequencedFrame): Promise<number> {
-    const { redis, streamKey, cancelKey, ttlSeconds } = this.options;
+    const { redis, streamKey, cancelKey, ttlSeconds, fence } = this.options;
     const [type, body] = encodeFrame(frame);
     const mustExist = this.appended ? '1' : '0';
-    const [seq, cancelled] = (await redis.eval(APPEND_FRAME_LUA, 2, streamKey, cancelKey, type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds, mustExist)) as [
-      number,
-      number,
-    ];
+    const args = [type, body, FRAME_STREAM_MAX_LENGTH, ttlSeconds, mustExist];
+    const [seq, cancelled] = (
+      fence
+        ? await redis.eval(APPEND_FRAME_LUA, 3, streamKey, cancelKey, fence.lockKey, ...args, fence.token)
+        : await redis.eval(APPEND_FRAME_LUA, 2, streamKey, cancelKey, ...args)
+    ) as [number, number];
     if (seq >= 0) this.appended = true;
     if (seq < 0) this.open = false;
     if (seq === STREAM_LOST_SEQ) this.lost = true;
+    if (seq === STREAM_REVOKED_SEQ) this.revoked = true;
     if (cancelled === 1 && !this.cancelled) {
       this.cancelled = true;
       this.options.onCancelled();

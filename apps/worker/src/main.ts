@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { loadManifest, loadModel } from '@mgm/engine';
 import { resolveCheckpoint } from '@mgm/model-zoo';
-import { isMgmError, redisKeys } from '@mgm/protocol';
+import { isMgmError, redisConnectionOptions, redisKeys } from '@mgm/protocol';
 import { capabilitiesOf } from './capabilities.ts';
 import { evaluationFromManifest } from './manifest-evaluation.ts';
 import { createImageBackend } from '@mgm/imagegen';
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     logger,
     ttlMs: config.recordTtlMs,
     heartbeatMs: config.heartbeatMs,
+    keepAlive: { connection: redisConnectionOptions(config.redisUrl), intervalMs: config.keepAliveMs },
     initial: {
       id: config.workerId,
       model: manifest.name,

@@ -14,12 +14,17 @@ import { streamFrameSchema, type StreamFrame } from './stream-frame.ts';
  * With ARGV[5] = '1' (the writer has appended to this stream before) a missing stream is not
  * created again from seq 0: Redis lost it, and frames from 0 would leave a gap for anyone who
  * had seen more; it answers seq -2 (STREAM_LOST_SEQ) and writes nothing.
- * KEYS = [stream key, cancel key?]; ARGV = [type, body JSON, max length, ttl seconds, must exist?].
- * Returns [seq, cancelled (0|1)].
+ * With a third key (the BullMQ lock of the job) and ARGV[6] (the writer's lock token) it writes
+ * only while the writer still holds the job: a worker the controller gave up on (its record
+ * expired) and whose job went to another worker gets seq -3 (STREAM_REVOKED_SEQ) and writes
+ * nothing, so a late writer never mixes its frames into the new worker's answer.
+ * KEYS = [stream key, cancel key?, lock key?]; ARGV = [type, body JSON, max length, ttl seconds,
+ * must exist?, lock token?]. Returns [seq, cancelled (0|1)].
  */
 export const APPEND_FRAME_LUA = `
 local cancelled = 0
 if KEYS[2] then cancelled = redis.call('EXISTS', KEYS[2]) end
+if KEYS[3] and redis.call('GET', KEYS[3]) ~= ARGV[6] then return {-3, cancelled} end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local seq = 0
 if #last == 0 and ARGV[5] == '1' then return {-2, cancelled} end
@@ -39,6 +44,9 @@ return {seq, cancelled}
 
 /** What APPEND_FRAME_LUA answers when a stream the writer appended to before is gone. */
 export const STREAM_LOST_SEQ = -2;
+
+/** What APPEND_FRAME_LUA answers a writer whose lock on the job is gone (the job was given to another worker). */
+export const STREAM_REVOKED_SEQ = -3;
 
 /** Frames of a job are capped at this many entries (maxNewTokens ≤ 4096 deltas, twice for a retry). */
 export const FRAME_STREAM_MAX_LENGTH = 10_000;
