@@ -16,6 +16,9 @@ import { withLensRoute } from './lens-route.ts';
 import { ImageStore, type NormalizeUpload } from './image-store.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { JobWatchdog } from './job-watchdog.ts';
+import { DepartedClients } from './departed-clients.ts';
+import { registerFailoverMetrics } from './failover-metrics.ts';
+import { WorkerFailover } from './worker-failover.ts';
 import { createOpenAiApi, type OpenAiApi, type OpenAiApiOptions } from './openai/openai-api.ts';
 import type { RedisConnectionKind } from './redis-connection.ts';
 import { attachSocketGateway, type GatewayServer } from './socket-gateway.ts';
@@ -37,6 +40,8 @@ export interface ControllerOptions {
   maxUploadBytes: number;
   jobTtlSeconds: number;
   watchdogIntervalMs: number;
+  /** Jobs of dead workers: how often they are looked for, how often one restarts (default 250 ms, 1). */
+  failover?: { checkMs: number; maxRestarts: number };
   /** Arena sampling weights per model (unlisted: 1). */
   arenaWeights?: ArenaWeights;
   /** Admin dashboard, admin API, /metrics (absent: admin disabled). */
@@ -91,6 +96,34 @@ export async function createController(options: ControllerOptions): Promise<Cont
     ...(limits ? { loginGuard: { allowed: (ip: string) => limits.loginAllowed(ip), failed: (ip: string) => limits.loginFailed(ip) } } : {}),
   });
   if (options.limits) countRefusal = registerLimitsMetrics(admin.metrics.registry, options.limits);
+  // --- dead workers' jobs and departed clients' queued jobs (issue 14 #2, #5)
+  const failoverMetrics = registerFailoverMetrics(admin.metrics.registry);
+  const failover = new WorkerFailover({
+    redis,
+    keys,
+    dispatcher,
+    registry,
+    logger: logger.child({ component: 'failover' }),
+    intervalMs: options.failover?.checkMs ?? 250,
+    maxRestarts: options.failover?.maxRestarts ?? 1,
+    jobTtlSeconds: options.jobTtlSeconds,
+    onOutcome: failoverMetrics.failover,
+  });
+  failover.start();
+  const departedGraceMs = options.limits?.departedClientGraceMs ?? 0;
+  const departed =
+    departedGraceMs > 0
+      ? new DepartedClients({
+          redis,
+          keys,
+          dispatcher,
+          logger: logger.child({ component: 'departed-clients' }),
+          graceMs: departedGraceMs,
+          intervalMs: Math.min(options.watchdogIntervalMs, departedGraceMs),
+          onRemoved: failoverMetrics.departedRemoved,
+        })
+      : null;
+  departed?.start();
   const arena = await createArena({
     redis,
     keys,
@@ -151,7 +184,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       callback(allowed ? null : 'origin not allowed', allowed);
     },
   });
-  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, limits, logger });
+  attachSocketGateway(io, { redis, keys, registry, dispatcher, relay, labels, limits, departed, logger });
   arena.attach(io);
   admin.attach(io);
 
@@ -176,6 +209,8 @@ export async function createController(options: ControllerOptions): Promise<Cont
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await admin.close();
       await watchdog.close();
+      await failover.close();
+      await departed?.close();
       await relay.close();
       relayConnection.disconnect();
       await dispatcher.close();

@@ -21,6 +21,8 @@ const envSchema = z.object({
   maxUploadBytes: intFrom(1024).default(20 * 1024 * 1024),
   jobTtlSeconds: intFrom(60).default(3600),
   watchdogIntervalMs: intFrom(100).default(2000),
+  failoverCheckMs: intFrom(50).default(250),
+  failoverMaxRestarts: intFrom(0).default(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   production: z.boolean(),
   adminToken: z
@@ -45,7 +47,8 @@ export type ControllerConfig = z.infer<typeof envSchema> & {
  * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl, votes.jsonl, evaluations/),
  * EVAL_SET_DIR (models/eval: the shipped question set of evaluation runs), IMAGE_TTL_S
  * (86400), MAX_UPLOAD_BYTES (20 MiB), JOB_TTL_S (3600: how long a job's frames can be resumed),
- * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
+ * WATCHDOG_INTERVAL_MS (2000), FAILOVER_CHECK_MS (250: how often jobs of dead workers are looked for),
+ * FAILOVER_MAX_RESTARTS (1: restarts of a job whose worker died, then WORKER_FAILED), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
  * unlisted models weigh 1, 0 keeps a model out), ADMIN_TOKEN (admin dashboard, admin API and /metrics;
  * required when NODE_ENV=production, else admin stays disabled without it), ADMIN_SESSION_TTL_S (43200),
  * ADMIN_PUSH_INTERVAL_MS (1000), ADMIN_SAMPLE_INTERVAL_MS (5000), ADMIN_DEAD_RETENTION_MS (30000); the OpenAI
@@ -63,6 +66,8 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
     jobTtlSeconds: env.JOB_TTL_S,
     watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
+    failoverCheckMs: env.FAILOVER_CHECK_MS,
+    failoverMaxRestarts: env.FAILOVER_MAX_RESTARTS,
     logLevel: env.LOG_LEVEL,
     production: env.NODE_ENV === 'production',
     adminToken: env.ADMIN_TOKEN === '' ? undefined : env.ADMIN_TOKEN,

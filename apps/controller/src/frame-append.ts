@@ -6,7 +6,7 @@ import { APPEND_FRAMES_LUA, FRAME_STREAM_MAX_LENGTH, encodeFrames, type Unsequen
  * The controller writes the frames of jobs no worker can end (stopped before start, worker lost).
  */
 export async function appendFrame(redis: Redis, streamKey: string, frame: UnsequencedFrame, ttlSeconds: number): Promise<number> {
-  const [seq] = (await redis.eval(APPEND_FRAMES_LUA, 1, streamKey, FRAME_STREAM_MAX_LENGTH, ttlSeconds, '0', ...encodeFrames([frame]))) as [number, number];
+  const [seq] = (await redis.eval(APPEND_FRAMES_LUA, 1, streamKey, FRAME_STREAM_MAX_LENGTH, ttlSeconds, '0', '', ...encodeFrames([frame]))) as [number, number];
   return seq;
 }
 

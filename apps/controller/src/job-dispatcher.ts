@@ -45,6 +45,11 @@ export class JobDispatcher {
     return queue;
   }
 
+  /** The models whose queues this controller enqueued to or followed (the queues it looks after). */
+  watchedModels(): string[] {
+    return [...this.events.keys()];
+  }
+
   /** Listens to the model queue's `failed` events (once per model). */
   async watch(model: string): Promise<void> {
     if (this.events.has(model)) return;
@@ -120,6 +125,24 @@ export class JobDispatcher {
       return;
     }
     await this.endWith(meta.jobId, abortedEndFrame(meta.enqueuedAt));
+  }
+
+  /**
+   * Takes a job off the queue if no worker started it yet, ending its stream with `frame`;
+   * answers whether it did (false: running, ended or gone).
+   */
+  async removeQueued(meta: JobMeta, frame: UnsequencedFrame): Promise<boolean> {
+    const job = await this.queue(meta.model).getJob(meta.jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') return false;
+    try {
+      await job.remove();
+    } catch {
+      return false; // a worker took it in between: it runs
+    }
+    await this.endWith(meta.jobId, frame);
+    return true;
   }
 
   /** BullMQ state of a job ('unknown' when it is gone). */

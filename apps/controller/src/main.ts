@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     maxUploadBytes: config.maxUploadBytes,
     jobTtlSeconds: config.jobTtlSeconds,
     watchdogIntervalMs: config.watchdogIntervalMs,
+    failover: { checkMs: config.failoverCheckMs, maxRestarts: config.failoverMaxRestarts },
     arenaWeights: config.arenaWeights,
     admin: config.admin,
     openai: config.openai,

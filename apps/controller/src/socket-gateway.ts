@@ -17,6 +17,7 @@ import {
   type ServerToClientEvents,
   type StopAck,
 } from '@mgm/protocol';
+import type { DepartedClients } from './departed-clients.ts';
 import type { FrameRelay, FrameSubscription } from './frame-relay.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
 import { assertPromptFits } from './prompt-admission.ts';
@@ -40,6 +41,8 @@ export interface SocketGatewayDeps {
   labels: WorkerLabels;
   /** Per-client limits; null: none. */
   limits: ClientLimits | null;
+  /** Notes the answers a closed connection still waited for (their queued jobs go after a grace); null: kept. */
+  departed?: DepartedClients | null;
   logger: Logger;
 }
 
@@ -69,7 +72,9 @@ export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps):
 
     socket.on('disconnect', () => {
       for (const subscription of subscriptions.values()) deps.relay.unsubscribe(subscription);
+      const waitedFor = [...subscriptions.keys()];
       subscriptions.clear();
+      deps.departed?.left(waitedFor).catch((error: unknown) => logger.warn({ err: error }, 'could not note the answers of a departed client'));
     });
 
     socket.on('generate', (raw, ack) => {
@@ -95,7 +100,7 @@ export function attachSocketGateway(io: GatewayServer, deps: SocketGatewayDeps):
         if (!subscriptions.has(meta.jobId) && subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
           throw new MgmError('BAD_REQUEST', `a connection can follow at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} answers at once`);
         }
-        await deps.dispatcher.watch(meta.model);
+        await Promise.all([deps.dispatcher.watch(meta.model), deps.departed?.returned(meta.jobId)]);
         reply({ ok: true, jobId: meta.jobId, requestId: meta.requestId, model: meta.model });
         follow(meta, parsed.data.afterSeq);
       })().catch((error: unknown) => {

@@ -11,6 +11,8 @@ export interface PrivateRedis {
   kill(): Promise<void>;
   /** Starts it again, empty, on the same port. */
   start(): Promise<void>;
+  /** Stops it for a while (SIGSTOP, then SIGCONT): it answers nothing meanwhile, and keys expire by its clock. */
+  stall(ms: number): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -50,6 +52,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     running.kill('SIGKILL');
     await exited;
   };
+  const stall = async (ms: number): Promise<void> => {
+    const running = child as ChildProcess | null;
+    if (!running) throw new Error('redis-server is not running');
+    running.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    running.kill('SIGCONT');
+  };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, start };
+  return { port, url: `redis://127.0.0.1:${port}`, kill, start, stall };
 }

@@ -17,7 +17,8 @@
  *
  * Options: --model (models/mgm-tiny), --streams 1,2,4,8,16, --requests N per stream per round (3),
  * --rounds N (3), --max-new-tokens N (64), --threads N (onnxruntime threads of the worker: 2),
- * --max-batch N (the batched worker's, 16), --layout exact|packed, --json (last line one JSON object).
+ * --max-batch N (the batched worker's, 16), --layout exact|packed, --worker-node-args='…' (extra node
+ * flags of both workers, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'), --json (last line one JSON object).
  * Needs the Redis at REDIS_URL (default redis://127.0.0.1:6379); its keys use a unique prefix and
  * are removed at the end.
  */
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     'max-batch': { type: 'string', default: '16' },
     layout: { type: 'string', default: 'exact' },
+    'worker-node-args': { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -129,6 +131,7 @@ async function startWorker(mode: Mode): Promise<WorkerHandle> {
     `worker:${mode}`,
     process.execPath,
     [
+      ...(values['worker-node-args'] ?? '').split(' ').filter(Boolean),
       ...['--import', 'tsx', 'apps/worker/src/main.ts', '--model', checkpoint, '--id', id, '--threads', String(threads)],
       ...['--max-batch', String(mode === 'batched' ? maxBatch : 1), '--batch-layout', values.layout as string],
     ],
@@ -220,11 +223,31 @@ interface RoundResult {
   perStream: number;
   ttfts: number[];
   clientTtfts: number[];
+  /** The worker process's CPU time (all its threads) per generated token, in ms. */
+  cpuMsPerToken: number | null;
 }
+
+/**
+ * CPU time the worker process has used so far (user + system, every thread: onnxruntime's pool
+ * included), in ms, from /proc (Linux); null elsewhere. Load from other processes slows the
+ * worker's wall clock but barely its CPU time, so the ratio of the two modes' CPU per token is
+ * the figure a busy machine disturbs least.
+ */
+function workerCpuMs(w: WorkerHandle): number | null {
+  const pid = w.child.child.pid;
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+/** USER_HZ: 100 on every Linux build this runs on (sysconf is not reachable from Node). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** N closed-loop streams, each asking `requestsPerStream` questions one after the other. */
 async function runStreams(w: WorkerHandle, n: number, readers: Redis[]): Promise<RoundResult> {
   const answers: Answer[] = [];
+  const cpu0 = workerCpuMs(w);
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: n }, async (_, s) => {
@@ -233,7 +256,9 @@ async function runStreams(w: WorkerHandle, n: number, readers: Redis[]): Promise
   );
   const wall = (performance.now() - t0) / 1000;
   const tokens = answers.reduce((sum, a) => sum + a.generated, 0);
+  const cpu1 = workerCpuMs(w);
   return {
+    cpuMsPerToken: cpu0 === null || cpu1 === null || tokens === 0 ? null : (cpu1 - cpu0) / tokens,
     aggregate: tokens / wall,
     perStream: median(answers.flatMap((a) => (a.tokensPerSecond === null ? [] : [a.tokensPerSecond]))),
     ttfts: answers.map((a) => a.ttftMs),
@@ -272,6 +297,7 @@ try {
     ttftMsP95: number;
     clientTtftMsP50: number;
     meanRowsPerStep: number | null;
+    workerCpuMsPerToken: number | null;
   }
   const results: Row[] = [];
   for (const n of streamCounts) {
@@ -286,23 +312,27 @@ try {
         ttftMsP95: round1(median(rs.map((r) => percentile(r.ttfts, 95)))),
         clientTtftMsP50: round1(median(rs.map((r) => percentile(r.clientTtfts, 50)))),
         meanRowsPerStep: mode === 'batched' ? (rowsPerStep.get(n) === null ? null : round1(rowsPerStep.get(n) as number)) : 1,
+        workerCpuMsPerToken: cpuPerToken(rs),
       });
     }
   }
   const at = (mode: Mode, n: number) => results.find((r) => r.mode === mode && r.streams === n);
   const speedupAt8 = at('batched', 8) && at('one-at-a-time', 8) ? (at('batched', 8)!.aggregateTokensPerSecond / at('one-at-a-time', 8)!.aggregateTokensPerSecond) : null;
+  const cpuAt8 = (mode: Mode) => at(mode, 8)?.workerCpuMsPerToken ?? null;
+  const cpuSpeedupAt8 = cpuAt8('batched') && cpuAt8('one-at-a-time') ? (cpuAt8('one-at-a-time') as number) / (cpuAt8('batched') as number) : null;
   const lone = at('one-at-a-time', 1)?.perStreamTokensPerSecond;
   const perStreamAt8 = at('batched', 8) && lone ? at('batched', 8)!.perStreamTokensPerSecond / lone : null;
 
   log('');
-  log('| mode | streams | aggregate tok/s | per-stream tok/s | TTFT p50 (ms) | TTFT p95 (ms) | client TTFT p50 (ms) | rows per decode step |');
-  log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  log('| mode | streams | aggregate tok/s | per-stream tok/s | TTFT p50 (ms) | TTFT p95 (ms) | client TTFT p50 (ms) | rows per decode step | worker CPU ms per token |');
+  log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
-    log(`| ${r.mode} | ${r.streams} | ${r.aggregateTokensPerSecond} | ${r.perStreamTokensPerSecond} | ${r.ttftMsP50} | ${r.ttftMsP95} | ${r.clientTtftMsP50} | ${r.meanRowsPerStep ?? '–'} |`);
+    log(`| ${r.mode} | ${r.streams} | ${r.aggregateTokensPerSecond} | ${r.perStreamTokensPerSecond} | ${r.ttftMsP50} | ${r.ttftMsP95} | ${r.clientTtftMsP50} | ${r.meanRowsPerStep ?? '–'} | ${r.workerCpuMsPerToken ?? '–'} |`);
   }
   log('');
   log(`speedup at 8 streams (aggregate, batched ÷ one at a time): ${speedupAt8?.toFixed(2) ?? 'n/a'} (target ≥ 3)`);
   log(`per-stream speed at 8 streams (batched ÷ a lone stream): ${perStreamAt8?.toFixed(2) ?? 'n/a'} (target ≥ 0.5)`);
+  log(`worker CPU per token at 8 streams, one at a time ÷ batched: ${cpuSpeedupAt8?.toFixed(2) ?? 'n/a'} (the speedup a machine with the worker's cores to itself would see)`);
   log(`load average at start / end: ${load0.toFixed(2)} / ${(loadavg()[0] as number).toFixed(2)} (shared machine)`);
   const summary = {
     model: manifest.name,
@@ -316,6 +346,7 @@ try {
     results,
     speedup_at_8: speedupAt8 === null ? null : Math.round(speedupAt8 * 100) / 100,
     per_stream_at_8: perStreamAt8 === null ? null : Math.round(perStreamAt8 * 100) / 100,
+    cpu_speedup_at_8: cpuSpeedupAt8 === null ? null : Math.round(cpuSpeedupAt8 * 100) / 100,
   };
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
@@ -332,6 +363,12 @@ try {
     if (found.length > 0) await redis.del(...found);
   } while (cursor !== '0');
   await redis.quit();
+}
+
+/** Median over rounds of the worker's CPU ms per token (null without /proc). */
+function cpuPerToken(rs: RoundResult[]): number | null {
+  const xs = rs.flatMap((r) => (r.cpuMsPerToken === null ? [] : [r.cpuMsPerToken]));
+  return xs.length === 0 ? null : Math.round(median(xs) * 100) / 100;
 }
 
 /** The batching worker's decode steps by batch size, from its record (refreshed every 300 ms here). */

@@ -4,7 +4,7 @@ import { parseWorkerConfig } from './env.ts';
 describe('parseWorkerConfig', () => {
   it('takes the command line first, then the environment, then defaults', () => {
     const config = parseWorkerConfig(['--model', 'models/mgm-tiny', '--concurrency', '2'], { MGM_DEVICE: 'cuda:1', REDIS_PREFIX: 't1' });
-    expect(config).toMatchObject({ model: 'models/mgm-tiny', device: 'cuda:1', concurrency: 2, redisPrefix: 't1', heartbeatMs: 3000, recordTtlMs: 15000 });
+    expect(config).toMatchObject({ model: 'models/mgm-tiny', device: 'cuda:1', concurrency: 2, redisPrefix: 't1', heartbeatMs: 3000, recordTtlMs: 2000, keepAliveMs: 400 });
     expect(config.workerId).toMatch(/^mgm-tiny\./);
   });
 
@@ -12,7 +12,7 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig([], {})).toThrow(/--model/);
     expect(() => parseWorkerConfig(['--model', 'm', '--concurrency', '0'], {})).toThrow(/concurrency/);
     expect(() => parseWorkerConfig(['--model', 'm', '--bogus'], {})).toThrow(/Usage/);
-    expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_HEARTBEAT_MS: '5000', WORKER_RECORD_TTL_MS: '6000' })).toThrow(/twice/);
+    expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_KEEPALIVE_MS: '1000', WORKER_RECORD_TTL_MS: '2000' })).toThrow(/three times/);
   });
 
   it('takes --load-8bit / --load-4bit as --dtype q8 / q4, and a models folder for zoo names', () => {

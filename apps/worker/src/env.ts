@@ -34,7 +34,9 @@ const configSchema = z.object({
   redisUrl: redisUrlSchema.default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
   heartbeatMs: intFrom(100).default(3000),
-  recordTtlMs: intFrom(500).default(15_000),
+  /** The record's expiry, pushed back every keepAliveMs by a thread: how long a dead worker counts as alive. */
+  recordTtlMs: intFrom(500).default(2000),
+  keepAliveMs: intFrom(50).default(400),
   lockDurationMs: intFrom(1000).default(15_000),
   stalledIntervalMs: intFrom(500).default(5000),
   drainTimeoutMs: intFrom(0).default(30_000),
@@ -57,7 +59,7 @@ export type WorkerConfig = Omit<z.infer<typeof configSchema>, 'maxBatch' | 'conc
  * (WORKER_MAX_BATCH; --concurrency / WORKER_CONCURRENCY is its old name), --kv-budget-tokens
  * (WORKER_KV_BUDGET_TOKENS) or --kv-budget-mb (WORKER_KV_BUDGET_MB), --batch-layout
  * (WORKER_BATCH_LAYOUT: exact | packed), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
- * WORKER_RECORD_TTL_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
+ * WORKER_RECORD_TTL_MS, WORKER_KEEPALIVE_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
  * WORKER_DELTA_INTERVAL_MS, STREAM_TTL_S, LOG_LEVEL.
  */
 export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): WorkerConfig {
@@ -106,6 +108,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     redisPrefix: env.REDIS_PREFIX,
     heartbeatMs: env.WORKER_HEARTBEAT_MS,
     recordTtlMs: env.WORKER_RECORD_TTL_MS,
+    keepAliveMs: env.WORKER_KEEPALIVE_MS,
     lockDurationMs: env.WORKER_LOCK_MS,
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_MS,
@@ -122,8 +125,8 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     throw new MgmError('BAD_REQUEST', 'give the KV-cache budget once: --kv-budget-tokens or --kv-budget-mb');
   }
   const maxBatch = batchOption ?? concurrencyOption ?? DEFAULT_MAX_BATCH;
-  if (config.heartbeatMs * 2 > config.recordTtlMs) {
-    throw new MgmError('BAD_REQUEST', 'WORKER_RECORD_TTL_MS must be at least twice WORKER_HEARTBEAT_MS, or a slow heartbeat kills the worker');
+  if (config.keepAliveMs * 3 > config.recordTtlMs) {
+    throw new MgmError('BAD_REQUEST', 'WORKER_RECORD_TTL_MS must be at least three times WORKER_KEEPALIVE_MS, or a late beat kills the worker');
   }
   const modelName = path.basename(path.resolve(config.model));
   const workerId = config.workerId ?? `${modelName}.${hostname().replace(/[^A-Za-z0-9-]/g, '-')}.${process.pid}.${randomBytes(3).toString('hex')}`;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { APPEND_FRAMES_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, encodeFrames, type UnsequencedFrame } from '@mgm/protocol';
+import { APPEND_FRAMES_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, STREAM_REVOKED_SEQ, encodeFrames, type UnsequencedFrame } from '@mgm/protocol';
 
 export interface FrameWriterOptions {
   redis: Redis;
@@ -14,6 +14,11 @@ export interface FrameWriterOptions {
    * the wait go out together in the next frame; the first delta and the final frames never wait.
    */
   deltaIntervalMs?: number;
+  /**
+   * The BullMQ lock of the job and this worker's token: frames are written only while the lock
+   * holds the token, so a worker whose job was handed to another writes nothing more.
+   */
+  fence?: { lockKey: string; token: string };
 }
 
 /**
@@ -38,6 +43,8 @@ export class FrameWriter {
   open = true;
   /** True once an append found the stream gone after this writer had written to it (Redis lost its data). */
   lost = false;
+  /** True once an append found the job's lock held by someone else (the job went to another worker). */
+  revoked = false;
   /** Whether this writer appended before: then a missing stream is lost, never created again from seq 0. */
   private appended = false;
 
@@ -124,21 +131,18 @@ export class FrameWriter {
   }
 
   private async send(frames: UnsequencedFrame[]): Promise<number> {
-    const { redis, streamKey, cancelKey, ttlSeconds } = this.options;
+    const { redis, streamKey, cancelKey, ttlSeconds, fence } = this.options;
     const mustExist = this.appended ? '1' : '0';
-    const [seq, cancelled] = (await redis.eval(
-      APPEND_FRAMES_LUA,
-      2,
-      streamKey,
-      cancelKey,
-      FRAME_STREAM_MAX_LENGTH,
-      ttlSeconds,
-      mustExist,
-      ...encodeFrames(frames),
-    )) as [number, number];
+    const args = [FRAME_STREAM_MAX_LENGTH, ttlSeconds, mustExist, fence?.token ?? '', ...encodeFrames(frames)];
+    const [seq, cancelled] = (
+      fence
+        ? await redis.eval(APPEND_FRAMES_LUA, 3, streamKey, cancelKey, fence.lockKey, ...args)
+        : await redis.eval(APPEND_FRAMES_LUA, 2, streamKey, cancelKey, ...args)
+    ) as [number, number];
     if (seq >= 0) this.appended = true;
     if (seq < 0) this.open = false;
     if (seq === STREAM_LOST_SEQ) this.lost = true;
+    if (seq === STREAM_REVOKED_SEQ) this.revoked = true;
     if (cancelled === 1 && !this.cancelled) {
       this.cancelled = true;
       this.options.onCancelled();

@@ -61,6 +61,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     ttlSeconds: deps.streamTtlSeconds,
     deltaIntervalMs: deps.deltaIntervalMs,
     onCancelled: () => abort.abort('cancelled'),
+    ...(token ? { fence: { lockKey: `${job.queueQualifiedName}:${job.id}:lock`, token } } : {}),
   });
 
   if (!parsed.success) {
@@ -130,6 +131,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       failure = error;
     }
 
+    if (writer.revoked) throw jobTakenOver(logger);
     if (control.handBackRequested()) {
       await writer.flush().catch(() => undefined);
       logger.info('handing the job back to the queue');
@@ -154,7 +156,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     // the lens is stored before the end frame that announces it
     const lens = result.lens ? await storeLens(deps.redis, deps.keys, { jobId, model: payload.model }, result.lens, deps.streamTtlSeconds).then(() => true) : undefined;
     // The deltas still queued go with the end frame, in one append.
-    await writer.append({
+    const endSeq = await writer.append({
       type: 'end',
       finishReason,
       tokens: result.tokens,
@@ -165,6 +167,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       ...(ocrText !== undefined ? { ocrText } : {}),
       ...(lens ? { lens } : {}),
     });
+    if (endSeq < 0 && writer.revoked) throw jobTakenOver(logger);
     deps.stats.recordDone({ tokensPerSecond: result.tokensPerSecond, ttftMs: result.timingsMs.ttft, generated: result.tokens.generated });
     logger.info({ finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond }, 'job done');
     return { workerId: deps.workerId, finishReason, tokens: result.tokens, timingsMs, tokensPerSecond: result.tokensPerSecond };
@@ -176,6 +179,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     await writer.append({ type: 'error', code, message }).catch((appendError: unknown) => {
       logger.error({ err: appendError }, 'could not write the error frame');
     });
+    if (writer.revoked) throw jobTakenOver(logger);
     // A refused request (its own input: prompt too long, bad image) is not a worker failure: the
     // job completes with its error frame, and nothing counts it as failed.
     if (REQUEST_REJECTION_CODES.has(code)) return null;
@@ -184,6 +188,16 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
   } finally {
     control.signal.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/**
+ * This worker lost the job: its record expired (the controller took it for dead) or its BullMQ
+ * lock lapsed, and the job went back to the queue. Its frames were refused since; WaitingError
+ * tells BullMQ to leave the job alone (no completion, no failure) for the worker that has it now.
+ */
+function jobTakenOver(logger: Logger): WaitingError {
+  logger.warn('the job was handed to another worker while this one ran it (missed keep-alives or lock); dropping this run');
+  return new WaitingError();
 }
 
 /** One round trip before the model starts: has the stream ended, was the job cancelled, the image bytes. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { loadManifest, loadModel } from '@mgm/engine';
 import { resolveCheckpoint } from '@mgm/model-zoo';
-import { isMgmError, redisKeys } from '@mgm/protocol';
+import { isMgmError, redisConnectionOptions, redisKeys } from '@mgm/protocol';
 import { capabilitiesOf } from './capabilities.ts';
 import { evaluationFromManifest } from './manifest-evaluation.ts';
 import { createImageBackend } from '@mgm/imagegen';
@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, 'mgm-worker').child({ workerId: config.workerId });
   const keys = redisKeys(config.redisPrefix);
-  const redis = connectRedis(config.redisUrl, 'worker', logger);
+  // A batched decode step gives every row its token in one tick: their frames (one EVAL each)
+  // leave in one write instead of one syscall and Redis round trip per row.
+  const redis = connectRedis(config.redisUrl, 'worker', logger, { autoPipelining: true });
 
   const { manifest } = await loadManifest(checkpoint);
   let kvBudgetTokens: number;
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     logger,
     ttlMs: config.recordTtlMs,
     heartbeatMs: config.heartbeatMs,
+    keepAlive: { connection: redisConnectionOptions(config.redisUrl), intervalMs: config.keepAliveMs },
     initial: {
       id: config.workerId,
       model: manifest.name,

@@ -10,6 +10,7 @@ import {
   type Capability,
   type ModelEvaluation,
   type JobResult,
+  type RedisConnectionOptions,
   type RedisKeys,
   type WorkerRecord,
   type WorkerState,
@@ -39,6 +40,8 @@ export interface ModelWorkerOptions {
   concurrency: number;
   heartbeatMs: number;
   recordTtlMs: number;
+  /** Keeps the record alive from a thread (see RecordKeepAlive); used when the registration is made here. */
+  keepAlive?: { connection: RedisConnectionOptions; intervalMs: number };
   /** BullMQ job lock: a worker that dies loses its job after this long. */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -85,6 +88,7 @@ export class ModelWorker {
       logger: this.logger,
       ttlMs: options.recordTtlMs,
       heartbeatMs: options.heartbeatMs,
+      ...(options.keepAlive ? { keepAlive: options.keepAlive } : {}),
       initial: this.buildRecord('loading'),
     });
     this.registration.live = () => this.liveFields();
@@ -108,6 +112,8 @@ export class ModelWorker {
       {
         connection: this.bullConnection,
         prefix: options.keys.bullPrefix,
+        // Recorded on each job it takes (processedBy): the controller hands a job whose worker's record expired to another worker.
+        name: this.id,
         concurrency: options.concurrency,
         lockDuration: options.lockDurationMs,
         stalledInterval: options.stalledIntervalMs,

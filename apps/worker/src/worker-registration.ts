@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { workerRecordSchema, type RedisKeys, type WorkerRecord } from '@mgm/protocol';
+import { workerRecordSchema, type RedisConnectionOptions, type RedisKeys, type WorkerRecord } from '@mgm/protocol';
+import { RecordKeepAlive } from './record-keepalive.ts';
 
 export interface WorkerRegistrationOptions {
   redis: Redis;
@@ -12,6 +13,11 @@ export interface WorkerRegistrationOptions {
   initial: WorkerRecord;
   /** Fresh figures (in-flight, stats, memory) merged into each heartbeat. */
   live?: () => Partial<WorkerRecord>;
+  /**
+   * Keeps the record's expiry pushed back from a thread every `intervalMs` (see RecordKeepAlive),
+   * so `ttlMs` can be a few seconds; absent: only the heartbeats refresh it.
+   */
+  keepAlive?: { connection: RedisConnectionOptions; intervalMs: number };
 }
 
 /**
@@ -23,6 +29,7 @@ export class WorkerRegistration {
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private keepAlive: RecordKeepAlive | null = null;
 
   constructor(private readonly options: WorkerRegistrationOptions) {
     this.record = workerRecordSchema.parse(options.initial);
@@ -42,6 +49,22 @@ export class WorkerRegistration {
       this.write().catch((error: unknown) => this.options.logger.warn({ err: error }, 'heartbeat failed'));
     }, this.options.heartbeatMs);
     this.timer.unref();
+    const { keepAlive, keys, ttlMs, heartbeatMs, logger } = this.options;
+    if (keepAlive) {
+      this.keepAlive = new RecordKeepAlive({
+        connection: keepAlive.connection,
+        key: keys.worker(this.record.id),
+        indexKey: keys.workers,
+        member: this.record.id,
+        ttlMs,
+        intervalMs: keepAlive.intervalMs,
+        // Heartbeats are seconds apart; an event loop stuck for ten of them (at least 30 s) is a hung worker.
+        stallLimitMs: Math.max(30_000, 10 * heartbeatMs),
+        logger,
+      });
+      this.keepAlive.start();
+      this.keepAlive.remember(JSON.stringify(this.record));
+    }
   }
 
   /** Changes fields (state, model info) and publishes them at once. */
@@ -55,6 +78,8 @@ export class WorkerRegistration {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.keepAlive?.stop();
+    this.keepAlive = null;
     await this.writing.catch(() => undefined);
     const { redis, keys } = this.options;
     await redis.multi().del(keys.worker(this.record.id)).zrem(keys.workers, this.record.id).exec();
@@ -72,6 +97,7 @@ export class WorkerRegistration {
         heartbeatAt: now,
       });
       const { redis, keys, ttlMs } = this.options;
+      this.keepAlive?.remember(JSON.stringify(this.record));
       await redis
         .multi()
         .set(keys.worker(this.record.id), JSON.stringify(this.record), 'PX', ttlMs)

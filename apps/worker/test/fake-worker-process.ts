@@ -1,13 +1,13 @@
 /**
  * A worker process around the FakeModel, for tests that kill a real process (SIGKILL) or stop it
  * with SIGTERM. Configured by env: REDIS_URL, REDIS_PREFIX, FAKE_MODEL, WORKER_ID,
- * FAKE_TOKEN_DELAY_MS, FAKE_ANSWER (the whole answer), WORKER_* timings. Prints "READY" when it
+ * FAKE_TOKEN_DELAY_MS, FAKE_ANSWER (the whole answer), WORKER_* timings (the record is kept alive from a thread, as the real worker's). Prints "READY" when it
  * takes jobs.
  */
-import { redisKeys } from '@mgm/protocol';
+import { redisConnectionOptions, redisKeys } from '@mgm/protocol';
 import { ModelWorker } from '../src/model-worker.ts';
 import { FakeModel } from './fake-model.ts';
-import { connect, silentLogger } from './redis-test-helpers.ts';
+import { REDIS_URL, connect, silentLogger } from './redis-test-helpers.ts';
 
 const env = process.env;
 const answer = env.FAKE_ANSWER;
@@ -30,6 +30,7 @@ const worker = new ModelWorker({
   concurrency: 1,
   heartbeatMs: Number(env.WORKER_HEARTBEAT_MS ?? 200),
   recordTtlMs: Number(env.WORKER_RECORD_TTL_MS ?? 1000),
+  keepAlive: { connection: redisConnectionOptions(REDIS_URL), intervalMs: Number(env.WORKER_KEEPALIVE_MS ?? 200) },
   lockDurationMs: Number(env.WORKER_LOCK_MS ?? 1500),
   stalledIntervalMs: Number(env.WORKER_STALLED_INTERVAL_MS ?? 500),
   drainTimeoutMs: Number(env.WORKER_DRAIN_TIMEOUT_MS ?? 5000),

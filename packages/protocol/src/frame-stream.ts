@@ -15,12 +15,18 @@ import { streamFrameSchema, type StreamFrame } from './stream-frame.ts';
  * With ARGV[3] = '1' (the writer has appended to this stream before) a missing stream is not
  * created again from seq 0: Redis lost it, and frames from 0 would leave a gap for anyone who
  * had seen more; it answers seq -2 (STREAM_LOST_SEQ) and writes nothing.
- * KEYS = [stream key, cancel key?]; ARGV = [max length, ttl seconds, must exist?, then type and
- * body JSON of each frame]. Returns [seq of the last frame written, cancelled (0|1)].
+ * With a third key (the BullMQ lock of the job) and ARGV[4] (the writer's lock token) it writes
+ * only while the writer still holds the job: a worker the controller gave up on (its record
+ * expired) and whose job went to another worker gets seq -3 (STREAM_REVOKED_SEQ) and writes
+ * nothing, so a late writer never mixes its frames into the new worker's answer.
+ * KEYS = [stream key, cancel key?, lock key?]; ARGV = [max length, ttl seconds, must exist?, lock
+ * token ('' without a lock key), then type and body JSON of each frame].
+ * Returns [seq of the last frame written, cancelled (0|1)].
  */
 export const APPEND_FRAMES_LUA = `
 local cancelled = 0
 if KEYS[2] then cancelled = redis.call('EXISTS', KEYS[2]) end
+if KEYS[3] and redis.call('GET', KEYS[3]) ~= ARGV[4] then return {-3, cancelled} end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local seq = -1
 if #last == 0 and ARGV[3] == '1' then return {-2, cancelled} end
@@ -33,7 +39,7 @@ if #last > 0 then
   end
   seq = tonumber(string.match(last[1][1], '%-(%d+)$')) - 1
 end
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   seq = seq + 1
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '0-' .. (seq + 1), 't', ARGV[i], 'b', ARGV[i + 1])
   if ARGV[i] == 'end' or ARGV[i] == 'error' then break end
@@ -42,13 +48,16 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return {seq, cancelled}
 `;
 
-/** The ARGV of APPEND_FRAMES_LUA after its first three: type and body of each frame, in order. */
+/** The ARGV of APPEND_FRAMES_LUA after its first four: type and body of each frame, in order. */
 export function encodeFrames(frames: readonly UnsequencedFrame[]): string[] {
   return frames.flatMap((frame) => encodeFrame(frame));
 }
 
 /** What APPEND_FRAMES_LUA answers when a stream the writer appended to before is gone. */
 export const STREAM_LOST_SEQ = -2;
+
+/** What APPEND_FRAMES_LUA answers a writer whose lock on the job is gone (the job was given to another worker). */
+export const STREAM_REVOKED_SEQ = -3;
 
 /** Frames of a job are capped at this many entries (maxNewTokens ≤ 4096 deltas, twice for a retry). */
 export const FRAME_STREAM_MAX_LENGTH = 10_000;

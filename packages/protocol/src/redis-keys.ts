@@ -25,6 +25,10 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     jobMeta: (jobId: string) => `${p}:job:${jobId}:meta`,
     /** String "1" when the job was cancelled: the worker checks it once per token. */
     jobCancel: (jobId: string) => `${p}:job:${jobId}:cancel`,
+    /** Set of the BullMQ lock tokens of a job whose workers died holding it (one per death; the controller that adds one handles it). */
+    jobFailovers: (jobId: string) => `${p}:job:${jobId}:failovers`,
+    /** Sorted set: job id -> when (ms) a job whose client left is removed from the queue unless the client resumed it. */
+    departedJobs: `${p}:departed-jobs`,
     /** String (JSON ImageLensWire) of a job asked with explain, with the stream's expiry. */
     jobLens: (jobId: string) => `${p}:job:${jobId}:lens`,
     /** Set of the job ids of one request (stop by request id). */

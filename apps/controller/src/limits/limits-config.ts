@@ -22,6 +22,11 @@ export const limitsConfigSchema = z.object({
   battlesPerMinuteIp: perMinute.default(20),
   /** Failed admin logins per IP per 15 minutes. */
   adminLoginFailuresIp: perMinute.default(10),
+  /**
+   * Milliseconds a client that left (socket closed) may take to resume before its answers still
+   * queued are taken off the queue (not started). Long enough for a reload or a network switch.
+   */
+  departedClientGraceMs: perMinute.default(30_000),
 });
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 
@@ -37,6 +42,7 @@ const ENV_NAMES: Record<keyof LimitsConfig, string> = {
   votesPerMinuteIp: 'LIMIT_VOTES_PER_MIN_IP',
   battlesPerMinuteIp: 'LIMIT_BATTLES_PER_MIN_IP',
   adminLoginFailuresIp: 'LIMIT_ADMIN_LOGIN_FAILURES_IP',
+  departedClientGraceMs: 'LIMIT_DEPARTED_CLIENT_GRACE_MS',
 };
 
 /** The limits from `LIMIT_*` variables (see ENV_NAMES); a bad value names its variable. */

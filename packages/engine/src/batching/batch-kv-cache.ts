@@ -4,6 +4,13 @@ import type { Manifest } from '../manifest.ts';
 
 type KvData = Float32Array | Uint16Array;
 
+/**
+ * A leaving row is cut out in place while the rows that remain still fill all but this fraction
+ * of the seq axis; past that, the layout is rebuilt as long as the longest remaining row (the
+ * copy costs about one step's worth of cache traffic; padding costs every later step).
+ */
+const MAX_PADDING_KEPT = 1 / 8;
+
 /** Where a row's keys/values are now: row `row` of tensors `[B, heads, length, head_dim]`. */
 interface KvSource {
   tensors: Record<string, ort.Tensor>;
@@ -83,9 +90,19 @@ export class BatchKvCache {
     this.stale = true;
   }
 
+  /**
+   * Removes a sequence. While the layout is current, its slot is cut out of the batched tensors
+   * in place (the rows after it move up one row; nothing is allocated, and every other row
+   * keeps its padding, so its logits stay the same bits); the layout is rebuilt only when the
+   * rows that remain would leave too much of the seq axis as padding.
+   */
   leave(id: number): void {
     const at = this.rows.findIndex((r) => r.id === id);
     if (at === -1) return;
+    if (!this.stale && this.rows.length > 1 && this.paddingAfterLeaving(at) <= this.seqLength * MAX_PADDING_KEPT) {
+      this.cutRow(at);
+      return;
+    }
     this.snapshotSources();
     this.rows.splice(at, 1);
     this.stale = true;
@@ -126,6 +143,27 @@ export class BatchKvCache {
     this.past = {};
     this.seqLength = 0;
     this.stale = true;
+  }
+
+  /** Slots of the seq axis that no remaining row would use if row `at` left. */
+  private paddingAfterLeaving(at: number): number {
+    let longest = 0;
+    this.rows.forEach((r, i) => {
+      if (i !== at) longest = Math.max(longest, r.length);
+    });
+    return this.seqLength - longest;
+  }
+
+  /** Cuts row `at` out of every batched tensor: a copyWithin of the rows after it, then a shorter view. */
+  private cutRow(at: number): void {
+    this.rows.splice(at, 1);
+    const b = this.rows.length;
+    const block = this.heads * this.seqLength * this.headDim;
+    for (const name of this.pastNames) {
+      const data = (this.past[name] as ort.Tensor).data as KvData;
+      data.copyWithin(at * block, (at + 1) * block, (b + 1) * block);
+      this.past[name] = new ort.Tensor(this.dtype, data.subarray(0, b * block), [b, this.heads, this.seqLength, this.headDim]);
+    }
   }
 
   /** Rows still in the batched tensors keep a pointer to them before the layout changes. */

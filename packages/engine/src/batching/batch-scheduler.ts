@@ -5,6 +5,7 @@ import type { Manifest } from '../manifest.ts';
 import { Admission, type AdmissionLimits } from './admission.ts';
 import { BatchKvCache } from './batch-kv-cache.ts';
 import { ComputeLock } from './compute-lock.ts';
+import { TokenEmbeddingTable } from './token-embedding-table.ts';
 
 type Session = Pick<ort.InferenceSession, 'run'>;
 
@@ -67,8 +68,8 @@ export interface BatchSchedulerOptions extends AdmissionLimits {
 }
 
 /**
- * Continuous (iteration-level) batching: every decode step runs one embed call and one decoder
- * call for all decoding sequences; a sequence joins at the next step once its prefill is done
+ * Continuous (iteration-level) batching: every decode step runs one decoder call for all
+ * decoding sequences (their next ids' embeddings come from a table of embed.onnx's rows); a sequence joins at the next step once its prefill is done
  * and leaves the moment it ends (stop, length, abort, error), without disturbing the others.
  */
 export class BatchScheduler {
@@ -81,6 +82,10 @@ export class BatchScheduler {
   private readonly rows = new Map<number, Row>();
   private readonly arrivals: Row[] = [];
   private readonly steps: number[];
+  /** embed.onnx's rows for the whole vocabulary, built at the first step. */
+  private table: TokenEmbeddingTable | null = null;
+  /** The step's inputs_embeds, rewritten every step (`[rows, 1, hidden]` at its start). */
+  private readonly stepEmbeds: Float32Array;
   private nextRowId = 1;
   private looping = false;
   private stepCount = 0;
@@ -93,6 +98,7 @@ export class BatchScheduler {
     this.alignment = this.layout === 'exact' ? KV_ALIGNMENT : 1;
     this.kv = new BatchKvCache(options.manifest);
     this.steps = new Array<number>(options.maxBatch + 1).fill(0);
+    this.stepEmbeds = new Float32Array(options.maxBatch * options.manifest.llm.hidden_size);
   }
 
   /** Decodes a prefilled sequence in the batch; resolves with its result when it has ended. */
@@ -172,9 +178,10 @@ export class BatchScheduler {
     const b = batch.length;
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
-      const ids = BigInt64Array.from(batch, (r) => BigInt(r.nextId));
-      const embedded = await this.options.embed.run({ input_ids: new ort.Tensor('int64', ids, [b, 1]) });
-      feeds.inputs_embeds = embedded.inputs_embeds as ort.Tensor;
+      const { llm } = this.options.manifest;
+      this.table ??= await TokenEmbeddingTable.build(this.options.embed, llm.vocab_size, llm.hidden_size);
+      this.table.gather(batch.map((r) => r.nextId), this.stepEmbeds);
+      feeds.inputs_embeds = new ort.Tensor('float32', this.stepEmbeds.subarray(0, b * llm.hidden_size), [b, 1, llm.hidden_size]);
       out = await this.options.decoder.run(feeds);
     } catch (err) {
       this.options.logger.error({ err, batch: b }, 'batched decode step failed: every row of the step ends with an error');

@@ -36,6 +36,8 @@ export interface DecodeLoopResult {
 export class SequenceDecoder {
   readonly outputIds: number[] = [];
   private text = '';
+  /** Whether visible text has been emitted: until then leading whitespace is dropped. */
+  private answerStarted = false;
   private firstTokenAt = Number.NaN;
   private finishReason: FinishReason | null = null;
   private stoppedByString = false;
@@ -110,7 +112,16 @@ export class SequenceDecoder {
     return null;
   }
 
+  /**
+   * The answer starts at its first visible character, as MGM's worker strips its output: a
+   * tokenizer that spells words with their leading space (" circle") would otherwise begin every
+   * answer with a blank, in the chat, the OpenAI API and the scores.
+   */
   private emit(s: string): void {
+    if (!this.answerStarted) {
+      s = s.trimStart();
+      this.answerStarted = s.length > 0;
+    }
     if (s.length === 0) return;
     this.text += s;
     this.parts.stream.push(s);
