@@ -19,6 +19,9 @@ const envSchema = z.object({
   evalSetDir: z.string().min(1).default('models/eval'),
   imageTtlSeconds: intFrom(60).default(24 * 3600),
   maxUploadBytes: intFrom(1024).default(20 * 1024 * 1024),
+  imageThreads: intFrom(1).max(64).default(2),
+  imageQueue: intFrom(0).default(8),
+  leaderboardRefreshMs: intFrom(0).default(5000),
   jobTtlSeconds: intFrom(60).default(3600),
   watchdogIntervalMs: intFrom(100).default(2000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,7 +47,9 @@ export type ControllerConfig = z.infer<typeof envSchema> & {
  * The controller's configuration, from the environment: CONTROLLER_PORT (8780), CONTROLLER_HOST
  * (127.0.0.1), REDIS_URL, REDIS_PREFIX (mgm), DATA_DIR (./data: feedback.jsonl, votes.jsonl, evaluations/),
  * EVAL_SET_DIR (models/eval: the shipped question set of evaluation runs), IMAGE_TTL_S
- * (86400), MAX_UPLOAD_BYTES (20 MiB), JOB_TTL_S (3600: how long a job's frames can be resumed),
+ * (86400), MAX_UPLOAD_BYTES (20 MiB), IMAGE_THREADS (2: uploads decoded at once, in worker threads), IMAGE_QUEUE
+ * (8: uploads waiting for a thread; beyond, 503 + Retry-After), LEADERBOARD_REFRESH_MS (5000: least time between
+ * two leaderboard recomputations, which run in a worker thread), JOB_TTL_S (3600: how long a job's frames can be resumed),
  * WATCHDOG_INTERVAL_MS (2000), LOG_LEVEL (info), ARENA_WEIGHTS ("model=weight,...": arena draw weights,
  * unlisted models weigh 1, 0 keeps a model out), ADMIN_TOKEN (admin dashboard, admin API and /metrics;
  * required when NODE_ENV=production, else admin stays disabled without it), ADMIN_SESSION_TTL_S (43200),
@@ -61,6 +66,9 @@ export function parseControllerConfig(env: NodeJS.ProcessEnv): ControllerConfig 
     evalSetDir: env.EVAL_SET_DIR,
     imageTtlSeconds: env.IMAGE_TTL_S,
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    imageThreads: env.IMAGE_THREADS,
+    imageQueue: env.IMAGE_QUEUE,
+    leaderboardRefreshMs: env.LEADERBOARD_REFRESH_MS,
     jobTtlSeconds: env.JOB_TTL_S,
     watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
