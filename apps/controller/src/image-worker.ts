@@ -7,6 +7,13 @@ import { serveTasks } from './threads/serve-tasks.ts';
 
 const { limits } = imageWorkerDataSchema.parse(workerData);
 const kernels = new ImageKernels();
+/**
+ * Above this many pixels (24 MB decoded) the thread retires after the upload: sharp's decoded
+ * buffer is memory V8 does not count, so a thread that goes on would keep up to one such buffer
+ * per upload until its heap happens to be collected (hundreds of MB after a few 40-megapixel
+ * photos). A fresh thread starts in about a tenth of a second (compiled).
+ */
+const RETIRE_PIXELS = 8_000_000;
 
 serveTasks(
   (request) => imageTaskSchema.parse(request),
@@ -14,6 +21,7 @@ serveTasks(
     const image = await normalizeUpload(bytes, limits, kernels);
     // A copy the caller can own: sharp's output buffer cannot be moved to another thread.
     const png = new Uint8Array(image.png);
-    return { result: { ...image, png }, transfer: [png.buffer] };
+    const { source, ...result } = image;
+    return { result: { ...result, png }, transfer: [png.buffer], retire: source.width * source.height > RETIRE_PIXELS };
   },
 );

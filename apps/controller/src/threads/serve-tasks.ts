@@ -6,6 +6,12 @@ export interface TaskOutcome<Res> {
   result: Res;
   /** Buffers handed to the caller instead of copied (they must not be used afterwards). */
   transfer?: ArrayBuffer[];
+  /**
+   * Asks the pool to stop this thread after the answer (a new one takes the next task): the way
+   * to give back memory the thread's garbage collector does not know about, such as sharp's
+   * output buffers, which V8 does not count towards its heap and so may keep for a long time.
+   */
+  retire?: boolean;
 }
 
 /**
@@ -20,7 +26,7 @@ export function serveTasks<Req, Res>(parse: (request: unknown) => Req, handle: (
     const task = taskRequestSchema.parse(message);
     const run = async (): Promise<TaskOutcome<Res>> => handle(parse(task.request));
     run().then(
-      ({ result, transfer }) => port.postMessage({ id: task.id, ok: true, result } satisfies TaskReply, transfer ?? []),
+      ({ result, transfer, retire }) => port.postMessage({ id: task.id, ok: true, result, ...(retire ? { retire } : {}) } satisfies TaskReply, transfer ?? []),
       (error: unknown) => {
         const reply: TaskReply = isMgmError(error)
           ? { id: task.id, ok: false, error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }

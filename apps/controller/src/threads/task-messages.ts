@@ -7,7 +7,7 @@ export type TaskRequest = z.infer<typeof taskRequestSchema>;
 
 /** A thread's answer to a task: the result (checked by the caller's schema) or a typed error. */
 export const taskReplySchema = z.discriminatedUnion('ok', [
-  z.object({ id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown(), retire: z.boolean().optional() }),
   z.object({
     id: z.number().int().nonnegative(),
     ok: z.literal(false),

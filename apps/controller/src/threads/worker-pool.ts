@@ -144,6 +144,7 @@ export class WorkerPool<Res> {
     }
     thread.task = null;
     this.averageTaskMs = 0.8 * this.averageTaskMs + 0.2 * (performance.now() - task.startedAt);
+    const retire = reply.data.ok && reply.data.retire === true;
     if (reply.data.ok) {
       try {
         task.resolve(this.options.parseResult(reply.data.result));
@@ -155,6 +156,12 @@ export class WorkerPool<Res> {
       const { code, message: text, details } = reply.data.error;
       if (code === 'INTERNAL') this.options.logger.error({ pool: this.options.name, error: text }, 'a pool task failed');
       task.reject(code === 'INTERNAL' ? new MgmError('INTERNAL', `the ${this.options.name} work failed`) : new MgmError(code, text, details ? { details } : undefined));
+    }
+    if (retire) {
+      void this.stopThread(thread);
+      const waiting = this.queue.shift();
+      if (waiting) this.dispatch(this.startThread(), waiting);
+      return;
     }
     this.next(thread);
   }
