@@ -63,7 +63,8 @@ process.stdout.write(
 );
 for (const child of stack.children) {
   void child.exited.then((how) => {
-    if (stopping) return;
+    // A worker's exit is told by the supervisor, which can restart it from the admin page.
+    if (stopping || child.name.startsWith('worker:')) return;
     process.stderr.write(`[demo] ${child.name} exited (${how})\n`);
     if (child.name === 'controller' || child.name === 'web' || child.name === 'redis') void stop(1);
   });
