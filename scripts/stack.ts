@@ -157,6 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     supervisor = new WorkerSupervisor({ redisUrl, redisPrefix, label: options.supervisorLabel ?? 'npm run demo', note });
     await supervisor.start();
     const workers: StackWorker[] = [];
+    const slotIds = new Set<string>();
     const skipped: Stack['skipped'] = [];
     const spawnedAt = new Map<string, number>();
     const arenaMax = options.workerMallocArenaMax === undefined ? 2 : options.workerMallocArenaMax;
@@ -186,7 +187,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         );
       const id = newWorkerId();
       const worker = spawnWorker(id);
-      await supervisor.adopt({ slotId: `${name}.${device.replace(/[^A-Za-z0-9._-]/gu, '')}`, checkpoint: name, device, newWorkerId, spawn: spawnWorker }, worker, id);
+      // One slot per worker: a second worker of the same checkpoint on the same device gets ".2".
+      const baseSlot = `${name}.${device.replace(/[^A-Za-z0-9_-]/gu, '')}`;
+      const slotId = slotIds.has(baseSlot) ? `${baseSlot}.${slotIds.size + 1}` : baseSlot;
+      slotIds.add(slotId);
+      await supervisor.adopt({ slotId, checkpoint: name, device, newWorkerId, spawn: spawnWorker }, worker, id);
       children.push(worker);
       workers.push({ id, checkpoint, pid: worker.child.pid });
       spawnedAt.set(id, performance.now());
