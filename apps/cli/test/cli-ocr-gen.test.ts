@@ -51,6 +51,7 @@ describe('mgm ask --ocr / --gen on mgm-tiny', () => {
     expect(r2.code).toBe(2);
     expect(r2.err).toContain('IMAGE_BACKEND_URL');
   });
+});
 
 describe('mgm eval --ocr / --types', () => {
   it('asks only the questions of the given types, each with its image\'s OCR text', async () => {
