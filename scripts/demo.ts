@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: Redis (REDIS_URL if it answers, else a private redis-server), the controller,
  * one worker per shipped checkpoint and the web app; prints the URL; Ctrl-C stops everything.
+ * It supervises its workers: one stopped from the admin page (or crashed) stays stopped until an
+ * admin presses Restart there (scripts/worker-supervisor.ts).
  * Env: REDIS_URL, REDIS_PREFIX, CONTROLLER_PORT (8780), WEB_PORT (3000), MGM_DEVICE (cpu),
  * MGM_MODELS (comma-separated checkpoint folders), WORKER_THREADS (default: the cores shared out
  * among the CPU workers), DATA_DIR (data), LOG_LEVEL (warn), ADMIN_TOKEN (default: a random one, printed).
@@ -63,7 +65,8 @@ process.stdout.write(
 );
 for (const child of stack.children) {
   void child.exited.then((how) => {
-    if (stopping) return;
+    // A worker's exit is told by the supervisor, which can restart it from the admin page.
+    if (stopping || child.name.startsWith('worker:')) return;
     process.stderr.write(`[demo] ${child.name} exited (${how})\n`);
     if (child.name === 'controller' || child.name === 'web' || child.name === 'redis') void stop(1);
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, type ManagedChild } from './child-process.ts';
 import { freePort, pingRedis, portIsFree } from './redis-probe.ts';
+import { WorkerSupervisor } from './worker-supervisor.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository (this file runs from scripts/, or compiled from scripts/dist/). */
@@ -50,6 +51,8 @@ export interface StackOptions {
    * MALLOC_ARENA_MAX in the environment wins.
    */
   workerMallocArenaMax?: number | null;
+  /** What the admin page says started the workers it can restart (default "npm run demo"). */
+  supervisorLabel?: string;
   /** Where the children's output lines and the launcher's notes go. */
   output?: (source: string, line: string) => void;
   /** How long to wait for each part to come up. */
@@ -91,6 +94,8 @@ export interface Stack {
   adminToken: string;
   /** Milliseconds from spawn to ready: the controller (answers /healthz) and each worker (state ready), by worker id. */
   readyMs: { controller: number; workers: Record<string, number> };
+  /** Restarts a stopped worker on an admin's request (README "Restarting a stopped worker"). */
+  supervisor: WorkerSupervisor;
   /** Stops every process this stack started (workers first, Redis last). */
   stop: () => Promise<void>;
 }
@@ -107,7 +112,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const note = (line: string) => output('demo', line);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const children: ManagedChild[] = [];
+  let supervisor: WorkerSupervisor | null = null;
   const stopAll = async () => {
+    // The supervisor first: it stops the workers it restarted, and no restart races the shutdown.
+    await supervisor?.close();
     const order = [...children].sort((a, b) => rank(a.name) - rank(b.name));
     for (const group of [0, 1, 2, 3]) {
       await Promise.all(order.filter((c) => rank(c.name) === group).map((c) => c.stop()));
@@ -146,7 +154,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const readyMs: Stack['readyMs'] = { controller: performance.now() - controllerSpawned, workers: {} };
     note(`controller: ${controllerUrl}`);
 
+    supervisor = new WorkerSupervisor({ redisUrl, redisPrefix, label: options.supervisorLabel ?? 'npm run demo', note });
+    await supervisor.start();
     const workers: StackWorker[] = [];
+    const slotIds = new Set<string>();
     const skipped: Stack['skipped'] = [];
     const spawnedAt = new Map<string, number>();
     const arenaMax = options.workerMallocArenaMax === undefined ? 2 : options.workerMallocArenaMax;
@@ -159,18 +170,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         note(`warning: skipping ${folder}: ${reason}`);
         continue;
       }
-      const id = `${path.basename(checkpoint)}-${Math.random().toString(36).slice(2, 8)}`;
-      const worker = startChild(
-        `worker:${path.basename(checkpoint)}`,
-        process.execPath,
-        [
-          ...entryArgs(runtime, 'apps/worker', 'main'),
-          ...['--model', checkpoint, '--device', options.device ?? 'cpu', '--id', id],
-          ...(options.workerThreads ? ['--threads', String(options.workerThreads)] : []),
-        ],
-        { cwd: repoRoot, env: { ...mallocEnv, ...childEnv } },
-        output,
-      );
+      const name = path.basename(checkpoint);
+      const device = options.device ?? 'cpu';
+      const newWorkerId = () => `${name}-${Math.random().toString(36).slice(2, 8)}`;
+      const spawnWorker = (workerId: string) =>
+        startChild(
+          `worker:${name}`,
+          process.execPath,
+          [
+            ...entryArgs(runtime, 'apps/worker', 'main'),
+            ...['--model', checkpoint, '--device', device, '--id', workerId],
+            ...(options.workerThreads ? ['--threads', String(options.workerThreads)] : []),
+          ],
+          { cwd: repoRoot, env: { ...mallocEnv, ...childEnv } },
+          output,
+        );
+      const id = newWorkerId();
+      const worker = spawnWorker(id);
+      // One slot per worker: a second worker of the same checkpoint on the same device gets ".2".
+      const baseSlot = `${name}.${device.replace(/[^A-Za-z0-9_-]/gu, '')}`;
+      const slotId = slotIds.has(baseSlot) ? `${baseSlot}.${slotIds.size + 1}` : baseSlot;
+      slotIds.add(slotId);
+      await supervisor.adopt({ slotId, checkpoint: name, device, newWorkerId, spawn: spawnWorker }, worker, id);
       children.push(worker);
       workers.push({ id, checkpoint, pid: worker.child.pid });
       spawnedAt.set(id, performance.now());
@@ -206,7 +227,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webUrl = `http://localhost:${webPort}`;
       await waitUntil(async () => (await fetchStatus(`http://127.0.0.1:${webPort}/`)) === 200, web, timeoutMs, 'the web app to answer');
     }
-    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, adminToken, readyMs, stop: stopAll };
+    return { redisUrl, redisPrefix, privateRedis, controllerUrl, webUrl, workers, skipped, children, adminToken, readyMs, supervisor, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -28,6 +28,12 @@ export async function readImageText(bytes: Uint8Array, threads?: number): Promis
   }
 }
 
+/** An OCR reader kept open for many images (eval --ocr): the text MGM gives the model, per image. */
+export async function openImageTextReader(threads?: number): Promise<{ read: (bytes: Uint8Array) => Promise<string | null>; close: () => Promise<void> }> {
+  const ocr = await Ocr.load({ intraOpThreads: threads ?? 1 });
+  return { read: async (bytes) => ocrTokenText(await ocr.recognize(bytes)), close: () => ocr.close() };
+}
+
 /** Builds the image backend from the environment; a bad setting is a usage error. */
 export function imageBackendFromEnv(env: NodeJS.ProcessEnv) {
   const parsed = imageBackendEnvSchema.safeParse(env);

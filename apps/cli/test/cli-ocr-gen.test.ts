@@ -52,3 +52,32 @@ describe('mgm ask --ocr / --gen on mgm-tiny', () => {
     expect(r2.err).toContain('IMAGE_BACKEND_URL');
   });
 });
+
+describe('mgm eval --ocr / --types', () => {
+  it('asks only the questions of the given types, each with its image\'s OCR text', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mgm-cli-eval-ocr-'));
+    try {
+      const answers = path.join(dir, 'answers.jsonl');
+      const r = await run(['eval', '--model', TINY, '--types', 'text', '--limit', '2', '--ocr', '--max-new-tokens', '4', '--answers', answers, '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out.trim().split('\n').at(-1) as string)).toMatchObject({ ocr: true, n: 2, by_type: { text: { n: 2 } } });
+      const rows = (await readFile(answers, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; reference: string; ocr: string | null });
+      // models/eval/test.jsonl's first text questions: 0000-1 (641) and 0001-2 (121).
+      expect(rows.map((row) => [row.type, row.ocr])).toEqual([
+        ['text', '641'],
+        ['text', '121'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses --ocr with --controller, and a type no question has', async () => {
+    const r1 = await run(['eval', '--controller', 'http://127.0.0.1:9', '--models', 'mgm-tiny', '--ocr'], { MGM_ADMIN_TOKEN: 'x'.repeat(20) });
+    expect(r1.code).toBe(2);
+    expect(r1.err).toContain('in-process options');
+    const r2 = await run(['eval', '--model', TINY, '--types', 'nosuch']);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toContain('no question of type nosuch');
+  });
+});

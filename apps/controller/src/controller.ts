@@ -44,6 +44,8 @@ export interface ControllerOptions {
   failover?: { checkMs: number; maxRestarts: number };
   /** Arena sampling weights per model (unlisted: 1). */
   arenaWeights?: ArenaWeights;
+  /** Least time between two leaderboard computations (LEADERBOARD_REFRESH_MS; default 5 s). */
+  leaderboardRefreshMs?: number;
   /** Admin dashboard, admin API, /metrics (absent: admin disabled). */
   admin?: AdminOptions;
   /** The OpenAI-compatible API (absent: keys required, no image fetching). */
@@ -137,6 +139,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     dataDir: options.dataDir,
     jobTtlSeconds: options.jobTtlSeconds,
     weights: options.arenaWeights ?? {},
+    ...(options.leaderboardRefreshMs === undefined ? {} : { leaderboardRefreshMs: options.leaderboardRefreshMs }),
   });
   const images = new ImageStore(redis, keys, options.normalizeUpload, options.imageTtlSeconds);
   const openai = createOpenAiApi(options.openai ?? { openAccess: false, fetchImages: false }, {
@@ -206,6 +209,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       }),
     close: async () => {
       await evaluation.close();
+      await arena.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await admin.close();
       await watchdog.close();

@@ -67,7 +67,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespons
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
     await deps.limits?.upload({ ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) });
     const bytes = await readUpload(req, deps.maxUploadBytes);
-    return sendJson(res, 201, await deps.images.put(bytes));
+    return sendJson(res, 201, await deps.images.put(bytes, { transfer: true }));
   }
   const imageMatch = IMAGE_PATH.exec(path);
   if (imageMatch) {

@@ -38,7 +38,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: unkn
     return;
   }
   const status = httpStatusByCode[apiError.code];
-  const retryAfter = error instanceof MgmError && error.code === 'RATE_LIMITED' ? error.details?.retryAfterSeconds : undefined;
+  const retryAfter = error instanceof MgmError ? error.details?.retryAfterSeconds : undefined;
   if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
   // A body we refused to read all of may still be arriving: close the connection after answering.
   if (!req.complete) res.setHeader('connection', 'close');

@@ -9,7 +9,8 @@ export interface NormalizedImage {
   sha256: string;
   format: string;
 }
-export type NormalizeUpload = (bytes: Uint8Array) => Promise<NormalizedImage>;
+/** `transfer`: the caller hands the bytes over (a thread may take them without a copy). */
+export type NormalizeUpload = (bytes: Uint8Array, options?: { transfer?: boolean }) => Promise<NormalizedImage>;
 
 /** Uploaded images, normalised, in Redis under their sha256 with an expiry (refreshed on upload). */
 export class ImageStore {
@@ -20,8 +21,8 @@ export class ImageStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  async put(bytes: Uint8Array): Promise<ImageUploadResponse> {
-    const image = await this.normalize(bytes);
+  async put(bytes: Uint8Array, options?: { transfer?: boolean }): Promise<ImageUploadResponse> {
+    const image = await this.normalize(bytes, options);
     const imageId = imageIdSchema.parse(image.sha256);
     await this.redis.set(this.keys.image(imageId), Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength), 'EX', this.ttlSeconds);
     return { imageId, width: image.width, height: image.height };

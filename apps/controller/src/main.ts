@@ -1,6 +1,6 @@
-import { ImageKernels, normalizeUpload } from '@mgm/vision';
 import { isMgmError, redisKeys } from '@mgm/protocol';
 import { createController } from './controller.ts';
+import { ImagePool } from './image-pool.ts';
 import { parseControllerConfig } from './env.ts';
 import { createLogger } from './logger.ts';
 import { connectRedis, redisReady } from './redis-connection.ts';
@@ -16,13 +16,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'mgm-controller');
   const redis = connectRedis(config.redisUrl, 'controller', logger, 'commands');
   await redisReady(redis);
-  const kernels = new ImageKernels();
+  const images = new ImagePool({ threads: config.imageThreads, maxQueue: config.imageQueue, limits: { maxBytes: config.maxUploadBytes }, logger });
   const controller = await createController({
     redis,
     connect: (role, kind) => connectRedis(config.redisUrl, `controller-${role}`, logger, kind),
     keys: redisKeys(config.redisPrefix),
     logger,
-    normalizeUpload: (bytes) => normalizeUpload(bytes, { maxBytes: config.maxUploadBytes }, kernels),
+    normalizeUpload: (bytes, options) => images.normalize(bytes, options),
     dataDir: config.dataDir,
     imageTtlSeconds: config.imageTtlSeconds,
     maxUploadBytes: config.maxUploadBytes,
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     watchdogIntervalMs: config.watchdogIntervalMs,
     failover: { checkMs: config.failoverCheckMs, maxRestarts: config.failoverMaxRestarts },
     arenaWeights: config.arenaWeights,
+    leaderboardRefreshMs: config.leaderboardRefreshMs,
     admin: config.admin,
     openai: config.openai,
     evaluation: { setDir: config.evalSetDir },
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await controller.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+    await images.close();
     await redis.quit().catch(() => undefined);
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import { ImageKernels, normalizeUpload } from '@mgm/vision';
 import type { ClientFrame, ClientToServerEvents, RedisKeys, ServerToClientEvents } from '@mgm/protocol';
 import { connect, silentLogger } from '@mgm/worker/testing';
 import type { AdminOptions } from '../src/admin/admin-setup.ts';
+import { ImagePool } from '../src/image-pool.ts';
 import { createController, type Controller } from '../src/controller.ts';
 import type { OpenAiApiOptions } from '../src/openai/openai-api.ts';
 import type { EvaluationOptions } from '../src/evaluation/evaluation-setup.ts';
@@ -25,11 +26,27 @@ const kernels = new ImageKernels();
 
 export async function startTestController(
   keys: RedisKeys,
-  options: { maxUploadBytes?: number; watchdogIntervalMs?: number; dataDir?: string; arenaWeights?: Record<string, number>; admin?: AdminOptions; openai?: OpenAiApiOptions; evaluation?: EvaluationOptions; limits?: LimitsConfig } = {},
+  options: {
+    maxUploadBytes?: number;
+    watchdogIntervalMs?: number;
+    dataDir?: string;
+    arenaWeights?: Record<string, number>;
+    admin?: AdminOptions;
+    openai?: OpenAiApiOptions;
+    evaluation?: EvaluationOptions;
+    limits?: LimitsConfig;
+    /** Normalise uploads in an image pool of this many threads, as main.ts does (default: on the event loop). */
+    imageThreads?: number;
+    imageQueue?: number;
+  } = {},
 ): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mgm-controller-test-')));
+  const maxUploadBytes = options.maxUploadBytes ?? 4 * 1024 * 1024;
+  const pool = options.imageThreads
+    ? new ImagePool({ threads: options.imageThreads, maxQueue: options.imageQueue ?? 8, limits: { maxBytes: maxUploadBytes }, logger: silentLogger })
+    : null;
   const controller = await createController({
     redis,
     connect: () => {
@@ -39,10 +56,10 @@ export async function startTestController(
     },
     keys,
     logger: silentLogger,
-    normalizeUpload: (bytes) => normalizeUpload(bytes, { maxBytes: options.maxUploadBytes ?? 4 * 1024 * 1024 }, kernels),
+    normalizeUpload: pool ? (bytes, opts) => pool.normalize(bytes, opts) : (bytes) => normalizeUpload(bytes, { maxBytes: maxUploadBytes }, kernels),
     dataDir,
     imageTtlSeconds: 120,
-    maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 * 1024,
+    maxUploadBytes,
     jobTtlSeconds: 120,
     watchdogIntervalMs: options.watchdogIntervalMs ?? 300,
     arenaWeights: options.arenaWeights,
@@ -58,6 +75,7 @@ export async function startTestController(
     dataDir,
     close: async () => {
       await controller.close();
+      await pool?.close();
       await new Promise<void>((resolve) => controller.http.close(() => resolve()));
       await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
     },

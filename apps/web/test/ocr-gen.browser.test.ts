@@ -82,6 +82,13 @@ describe('MGM functions on the chat page', () => {
     const page = await browserStack().newPage({ width: 1280, height: 900 });
     const answer = await ask(page, testImagePath(row), row.question, 'use-ocr-switch');
     expect(await answer.getByTestId('ocr-text').innerText()).toContain(row.answer);
+    // The switch says what OCR does for these checkpoints, with the measured figures.
+    const note = page.getByTestId('use-ocr-switch-note');
+    expect(await note.innerText()).toMatch(/mgm-tiny answers 13 % right without OCR and 0 % with it/u);
+    if (process.env.OCRGEN_SWITCH_SCREENSHOT) {
+      await note.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: process.env.OCRGEN_SWITCH_SCREENSHOT });
+    }
     await page.close();
   }, 300_000);
 });

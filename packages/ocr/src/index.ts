@@ -8,3 +8,6 @@ export { DEFAULT_DB_OPTIONS, dbBoxes, sortReadingOrder } from './db-postprocess.
 export type { DbPostprocessOptions, TextBox } from './db-postprocess.ts';
 export { loadCharset, resolveOcrModelFiles } from './model-files.ts';
 export type { OcrModelFiles } from './model-files.ts';
+export { compileDotFont, readDotFont } from './dot-font-reader.ts';
+export type { CompiledDotFont, DotFont, DotFontReading, GrayRegion } from './dot-font-reader.ts';
+export { SCENE_DOT_FONT } from './scene-dot-font.ts';

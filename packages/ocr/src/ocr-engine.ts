@@ -3,7 +3,9 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { ctcGreedyDecode } from './ctc-decode.ts';
 import { DEFAULT_DB_OPTIONS, type DbPostprocessOptions, dbBoxes } from './db-postprocess.ts';
+import { type CompiledDotFont, type DotFont, type GrayRegion, compileDotFont, readDotFont } from './dot-font-reader.ts';
 import { loadCharset, resolveOcrModelFiles } from './model-files.ts';
+import { SCENE_DOT_FONT } from './scene-dot-font.ts';
 import type { OcrLine } from './ocr-types.ts';
 
 export interface OcrOptions {
@@ -19,6 +21,11 @@ export interface OcrOptions {
   minSide?: number;
   maxSide?: number;
   db?: Partial<DbPostprocessOptions>;
+  /**
+   * A bitmap font read by `readDotFont` before PaddleOCR's recogniser (default: the 5x7 digits of
+   * the synthetic scenes, whose slashed zero PaddleOCR misreads); null: PaddleOCR only.
+   */
+  dotFont?: DotFont | null;
 }
 
 interface RgbImage {
@@ -41,7 +48,8 @@ export class Ocr {
     private readonly det: ort.InferenceSession,
     private readonly rec: ort.InferenceSession,
     private readonly charset: readonly string[],
-    private readonly opts: Required<Omit<OcrOptions, 'modelDir' | 'intraOpThreads' | 'db'>> & { db: DbPostprocessOptions },
+    private readonly opts: Required<Omit<OcrOptions, 'modelDir' | 'intraOpThreads' | 'db' | 'dotFont'>> & { db: DbPostprocessOptions },
+    private readonly dotFont: CompiledDotFont | null,
   ) {}
 
   static async load(opts: OcrOptions = {}): Promise<Ocr> {
@@ -60,7 +68,7 @@ export class Ocr {
       minSide: opts.minSide ?? 736,
       maxSide: opts.maxSide ?? 1600,
       db: { ...DEFAULT_DB_OPTIONS, ...opts.db },
-    });
+    }, opts.dotFont === null ? null : compileDotFont(opts.dotFont ?? SCENE_DOT_FONT));
   }
 
   /** The lines of text in an encoded image (PNG, JPEG, WebP, ...), in reading order. */
@@ -69,8 +77,13 @@ export class Ocr {
     const boxes = await this.detect(rgb);
     const lines: OcrLine[] = [];
     for (const box of boxes) {
+      const dots = this.dotFont ? readDotFont(grayRegion(rgb, box), this.dotFont) : null;
+      if (dots) {
+        lines.push({ ...dots, box, reader: 'dot-font' });
+        continue;
+      }
       const { text, confidence } = await this.recognizeCrop(rgb, box);
-      lines.push({ text, confidence, box });
+      lines.push({ text, confidence, box, reader: 'paddle' });
     }
     return lines;
   }
@@ -144,6 +157,18 @@ export class Ocr {
     }
     return ctcGreedyDecode(probs.data as Float32Array, steps as number, classes, this.charset);
   }
+}
+
+/** The luminance (BT.601) of a box of the image. */
+function grayRegion(rgb: RgbImage, box: { x: number; y: number; width: number; height: number }): GrayRegion {
+  const data = new Uint8Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) {
+    for (let x = 0; x < box.width; x++) {
+      const i = ((box.y + y) * rgb.width + box.x + x) * 3;
+      data[y * box.width + x] = Math.round(0.299 * (rgb.data[i] as number) + 0.587 * (rgb.data[i + 1] as number) + 0.114 * (rgb.data[i + 2] as number));
+    }
+  }
+  return { data, width: box.width, height: box.height };
 }
 
 async function decodeRgb(image: Uint8Array): Promise<RgbImage> {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isMgmError } from '@mgm/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ocr, ocrTokenText } from '../src/index.ts';
+import { renderedCodeScenes, shippedCodeImages } from '../bench/code-scenes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const evalDir = path.resolve(here, '../../../models/eval');
@@ -23,6 +24,24 @@ describe('PaddleOCR PP-OCRv4 through onnxruntime-node', () => {
     expect(lines.map((l) => l.text)).toContain('641');
     expect(ocrTokenText(lines)).toBe('641');
   });
+
+  it('gives the model the exact code of a fixed sample of scenes: rendered at 3 to 6 px per dot and shipped ones', async () => {
+    // Issue 17: PaddleOCR alone read 037 as 837, 170 as 176, 240 as 248 (the slashed zero).
+    const rendered = await renderedCodeScenes(12, 5, ['037', '170', '240', '809', '050', '790', '100', '302']);
+    const shipped = shippedCodeImages().filter((s) => ['images/test-0004.png', 'images/test-0008.png', 'images/test-0010.png', 'images/test-0000.png'].includes(s.name));
+    expect(shipped).toHaveLength(4);
+    const misread: string[] = [];
+    const readers = new Set<string | undefined>();
+    for (const scene of [...rendered, ...shipped]) {
+      const lines = await ocr.recognize(scene.png);
+      const text = ocrTokenText(lines);
+      if (text !== scene.code) misread.push(`${scene.variant}: ${scene.code} read as ${text}`);
+      readers.add(lines.find((l) => l.text === scene.code)?.reader);
+    }
+    // PaddleOCR alone (dotFont: null, as before the bitmap-font reader) misreads 9 of these 16 (037→837, 170→176, 240→248 on the shipped images among them).
+    expect(misread).toEqual([]);
+    expect([...readers]).toEqual(['dot-font']);
+  }, 120_000);
 
   it('reads two lines of printed DejaVu text in reading order, boxes in image pixels', async () => {
     const lines = await ocr.recognize(await readFile(path.join(here, 'fixtures/printed-text.png')));

@@ -27,3 +27,4 @@ export * from './admin-ack.ts';
 export * from './admin-view.ts';
 export * from './api-keys.ts';
 export * from './image-lens.ts';
+export * from './worker-supervisor.ts';

@@ -14,6 +14,8 @@ export interface NormalizedUpload {
   sha256: string;
   /** Format of the uploaded file. */
   format: ImageFormat;
+  /** Size of the uploaded image, before the downscale. */
+  source: { width: number; height: number };
 }
 
 /**
@@ -24,6 +26,7 @@ export interface NormalizedUpload {
 export async function normalizeUpload(bytes: Uint8Array, limits?: DecodeLimits, kernels: ImageKernels = new ImageKernels()): Promise<NormalizedUpload> {
   let image = await decodeImage(bytes, limits);
   const format = image.format;
+  const source = { width: image.width, height: image.height };
   const target = mgmDownscaleSize(image.width, image.height);
   if (target) {
     const resized = kernels.resize({ image }, { ...target, filter: 'bicubic' });
@@ -33,5 +36,5 @@ export async function normalizeUpload(bytes: Uint8Array, limits?: DecodeLimits, 
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
   const out = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
-  return { png: out, width: image.width, height: image.height, sha256: createHash('sha256').update(out).digest('hex'), format };
+  return { png: out, width: image.width, height: image.height, sha256: createHash('sha256').update(out).digest('hex'), format, source };
 }

@@ -62,6 +62,8 @@ function shiftedStarts(start: Int32Array, x0: number, x1: number, first: number)
 }
 
 const PAGE = 65536;
+/** Bytes of input rows the horizontal pass reads at a time. */
+const BAND_BYTES = 4 * 1024 * 1024;
 const align = (n: number): number => (n + 15) & ~15;
 
 /**
@@ -81,7 +83,11 @@ export class ImageKernels {
    *   call that grew it beyond this (a huge upload), `reset()` starts over with a fresh instance.
    *   The default holds MGM-HD preprocessing (HR 1536, about 60 MB).
    */
-  constructor(private readonly retainBytes = 128 * 1024 * 1024) {
+  constructor(
+    private readonly retainBytes = 128 * 1024 * 1024,
+    /** Bytes of input rows the horizontal pass reads at a time (tests make it small). */
+    private readonly bandBytes = BAND_BYTES,
+  ) {
     this.module = new wasm.Module(Buffer.from(kernelsWasmBase64, 'base64'));
     this.k = this.instantiate();
     this.base = align(this.k.heapBase());
@@ -250,7 +256,11 @@ export class ImageKernels {
     const tmpRows = tEnd - tFirst;
 
     const bandW = cEnd - cFirst;
-    const bandPtr = hc ? this.alloc((r1 - r0) * bandW * 3) : 0;
+    // The horizontal pass reads the band a few rows at a time, so that a large upload never has
+    // to be copied whole into this memory (which cannot shrink): a 40-megapixel photo would need
+    // 120 MB here, a band of BAND_BYTES is enough.
+    const bandRows = Math.max(1, Math.min(r1 - r0, Math.floor(this.bandBytes / Math.max(1, bandW * 3))));
+    const bandPtr = hc ? this.alloc(bandRows * bandW * 3) : 0;
     const hStart = hc ? this.put(shiftedStarts(hc.start, hx0, hx1, cFirst)) : 0;
     const hPtrs = hc ? this.putCoeffs(hc) : null;
     const vPtrs = vc ? this.putCoeffs(vc) : null;
@@ -262,12 +272,15 @@ export class ImageKernels {
     if (padded) fillOutside(mem, hDst, rowLen, tmpRows, r0 - tFirst, r1 - tFirst, hx0 * 3, hx1 * 3, canvas.color);
     if (r1 > r0 && hx1 > hx0) {
       if (hc && hPtrs) {
-        writeBand(mem, bandPtr, canvas, r0, r1, cFirst, cEnd);
-        this.k.horizontal(
-          bandPtr, bandW, 0, r1 - r0, hx1 - hx0,
-          hStart, hPtrs.taps + hx0 * 4, hPtrs.weights + hx0 * hc.stride * 4, hc.stride,
-          hDst + (r0 - tFirst) * rowLen + hx0 * 3, rowLen,
-        );
+        for (let first = r0; first < r1; first += bandRows) {
+          const end = Math.min(r1, first + bandRows);
+          writeBand(mem, bandPtr, canvas, first, end, cFirst, cEnd);
+          this.k.horizontal(
+            bandPtr, bandW, 0, end - first, hx1 - hx0,
+            hStart, hPtrs.taps + hx0 * 4, hPtrs.weights + hx0 * hc.stride * 4, hc.stride,
+            hDst + (first - tFirst) * rowLen + hx0 * 3, rowLen,
+          );
+        }
       } else {
         // No horizontal resampling: the band is the crop's columns, written in place.
         writeBand(mem, hDst + (r0 - tFirst) * rowLen, canvas, r0, r1, cFirst, cEnd);

@@ -10,10 +10,12 @@ import {
   jobIdSchema,
   modelIdSchema,
   queueActionSchema,
+  supervisedSlotIdSchema,
   toApiError,
   workerIdSchema,
   type AdminActionResult,
   type AdminSessionResponse,
+  type SupervisedSlotsResponse,
 } from '@mgm/protocol';
 import { sendJson } from '../http-json.ts';
 import { clientIp } from '../limits/index.ts';
@@ -22,6 +24,7 @@ import { disabledError, type AdminAuth, type AdminPrincipal } from './admin-auth
 import type { AdminMonitor } from './admin-monitor.ts';
 import type { QueueAdmin } from './queue-admin.ts';
 import type { ServingMetrics } from './serving-metrics.ts';
+import type { SupervisedSlots } from './supervised-slots.ts';
 import type { WorkerCommands } from './worker-commands.ts';
 
 export interface AdminRoutesDeps {
@@ -30,6 +33,8 @@ export interface AdminRoutesDeps {
   monitor: AdminMonitor;
   queues: QueueAdmin;
   commands: WorkerCommands;
+  /** Worker slots a supervisor can restart (npm run demo). */
+  slots: SupervisedSlots;
   metrics: ServingMetrics;
   logger: Logger;
   /** Per-IP ceiling of failed logins (absent: only the fixed delay). */
@@ -128,6 +133,26 @@ export const adminRoutes: readonly AdminRoute[] = [
       const ack = await deps.commands.send(workerId, action);
       void deps.monitor.refresh().catch(() => undefined);
       return { body: result(ack.ok, ack.message) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/admin\/slots$/,
+    example: '/api/admin/slots',
+    handle: async (deps) => {
+      const body: SupervisedSlotsResponse = { slots: await deps.slots.list() };
+      return { body };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/admin\/slots\/([^/]+)\/restart$/,
+    example: '/api/admin/slots/mgm-tiny.cpu/restart',
+    handle: async (deps, { params }) => {
+      const slotId = param(supervisedSlotIdSchema, params[0]!, 'worker slot id');
+      const ack = await deps.slots.restart(slotId);
+      void deps.monitor.refresh().catch(() => undefined);
+      return { body: result(true, ack.message) };
     },
   },
   {

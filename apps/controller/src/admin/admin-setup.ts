@@ -12,6 +12,7 @@ import { JobEvents } from './job-events.ts';
 import { QueueAdmin } from './queue-admin.ts';
 import { SeriesStore } from './series-store.ts';
 import { ServingMetrics } from './serving-metrics.ts';
+import { SupervisedSlots } from './supervised-slots.ts';
 import { WorkerCommands } from './worker-commands.ts';
 
 export interface AdminOptions {
@@ -27,6 +28,8 @@ export interface AdminOptions {
   deadRetentionMs?: number;
   /** How long to wait for a worker to acknowledge a command (default 5000 ms). */
   ackTimeoutMs?: number;
+  /** How long to wait for a supervisor to answer a restart (default 10 000 ms). */
+  restartAckTimeoutMs?: number;
   /** Jobs listed per model (default 20). */
   jobsPerModel?: number;
   /** Process metrics of the controller on /metrics (default true). */
@@ -79,8 +82,10 @@ export async function createAdmin(options: AdminOptions, deps: AdminSetupDeps): 
   });
   const commands = new WorkerCommands({ redis, subscriber: deps.connect('admin-acks'), keys, logger, ackTimeoutMs: options.ackTimeoutMs ?? 5000 });
   await commands.start();
+  const slots = new SupervisedSlots({ redis, subscriber: deps.connect('supervisor-acks'), prefix: keys.prefix, logger, ackTimeoutMs: options.restartAckTimeoutMs ?? 10_000 });
+  await slots.start();
   monitor.start();
-  const routes = createAdminRoutes({ redis, auth, monitor, queues, commands, metrics, logger, loginGuard: deps.loginGuard });
+  const routes = createAdminRoutes({ redis, auth, monitor, queues, commands, slots, metrics, logger, loginGuard: deps.loginGuard });
   let namespace: { close: () => void } | null = null;
   if (!auth.enabled) logger.warn('ADMIN_TOKEN is not set: the admin dashboard, the admin API and /metrics are disabled (they answer 401)');
 
@@ -106,6 +111,7 @@ export async function createAdmin(options: AdminOptions, deps: AdminSetupDeps): 
       namespace?.close();
       await monitor.close();
       await commands.close();
+      await slots.close();
       await events.close();
     },
   };

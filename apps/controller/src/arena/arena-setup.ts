@@ -12,7 +12,9 @@ import type { WorkerRegistry } from '../worker-registry.ts';
 import { attachArenaGateway } from './arena-gateway.ts';
 import { ArenaService } from './arena-service.ts';
 import { BattleStore } from './battle-store.ts';
-import { DEFAULT_LEADERBOARD_OPTIONS, type LeaderboardOptions } from './leaderboard.ts';
+import { DEFAULT_LEADERBOARD_OPTIONS, leaderboardOfSummary, type LeaderboardOptions } from './leaderboard.ts';
+import { LeaderboardCache } from './leaderboard-cache.ts';
+import { createLeaderboardThread } from './leaderboard-thread.ts';
 import type { ArenaWeights } from './model-draw.ts';
 import { createVoteRoutes } from './vote-routes.ts';
 import { VoteStore } from './vote-store.ts';
@@ -36,6 +38,8 @@ export interface ArenaSetupOptions {
   jobTtlSeconds: number;
   weights: ArenaWeights;
   leaderboard?: LeaderboardOptions;
+  /** Least time between two leaderboard computations (default 5 s). */
+  leaderboardRefreshMs?: number;
   random?: () => number;
 }
 
@@ -46,6 +50,8 @@ export interface ArenaSetup {
   withRoutes(next: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
   /** Opens the arena's socket.io namespace. */
   attach(io: GatewayServer): void;
+  /** Stops the leaderboard's thread. */
+  close(): Promise<void>;
 }
 
 /** Builds compare votes, the arena and the leaderboard on top of the serving core. */
@@ -63,7 +69,17 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
     random: options.random ?? (() => randomInt(2 ** 47) / 2 ** 47),
     logger,
   });
-  const routes = createVoteRoutes({ source, votes, logger, limits: options.limits, authorizeAdmin: options.authorizeAdmin, leaderboard: options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS });
+  const boardOptions = options.leaderboard ?? DEFAULT_LEADERBOARD_OPTIONS;
+  const thread = createLeaderboardThread(boardOptions, logger);
+  const leaderboard = new LeaderboardCache({
+    votes,
+    // Without battles there is nothing to fit: no thread for that.
+    compute: async (summary) => (summary.battles.length === 0 ? leaderboardOfSummary(summary, boardOptions) : thread.compute(summary)),
+    refreshMs: options.leaderboardRefreshMs ?? 5000,
+    logger,
+  });
+  leaderboard.prime();
+  const routes = createVoteRoutes({ source, votes, logger, limits: options.limits, authorizeAdmin: options.authorizeAdmin, leaderboard });
   return {
     votes,
     arena,
@@ -80,6 +96,10 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
     },
     attach: (io) => {
       attachArenaGateway(io, { arena, relay: options.relay, limits: options.limits, logger });
+    },
+    close: async () => {
+      leaderboard.close();
+      await thread.close();
     },
   };
 }

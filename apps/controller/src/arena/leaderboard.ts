@@ -19,6 +19,44 @@ export function battleOfVote(vote: VoteRecord): PairBattle | null {
   return { a: a.model, b: b.model, outcome };
 }
 
+/** What a leaderboard is computed from: the counted battles and the counts of the other votes. */
+export interface VoteSummary {
+  /** The counted blind votes, in the order they were recorded. */
+  battles: PairBattle[];
+  /** Blind votes not counted, by reason, in the order each reason first appeared. */
+  notCounted: Map<string, number>;
+  /** Votes with the names shown (compare page). */
+  named: number;
+  total: number;
+  lastRecordedAt: number | null;
+}
+
+export function emptyVoteSummary(): VoteSummary {
+  return { battles: [], notCounted: new Map(), named: 0, total: 0, lastRecordedAt: null };
+}
+
+/** Adds one recorded vote to a summary (votes in file order give `summarizeVotes`'s summary). */
+export function addVote(summary: VoteSummary, vote: VoteRecord): void {
+  summary.total += 1;
+  summary.lastRecordedAt = Math.max(summary.lastRecordedAt ?? 0, vote.recordedAt);
+  if (vote.mode === 'compare' || !vote.blind) {
+    summary.named += 1;
+    return;
+  }
+  const battle = battleOfVote(vote);
+  if (battle) summary.battles.push(battle);
+  else {
+    const reason = vote.notCountedReason ?? 'not a two-model blind vote';
+    summary.notCounted.set(reason, (summary.notCounted.get(reason) ?? 0) + 1);
+  }
+}
+
+export function summarizeVotes(votes: readonly VoteRecord[]): VoteSummary {
+  const summary = emptyVoteSummary();
+  for (const vote of votes) addVote(summary, vote);
+  return summary;
+}
+
 /**
  * The leaderboard of the recorded votes: Bradley–Terry ratings of the counted blind (arena)
  * votes with 95 % bootstrap intervals, each model's record, and the head-to-head table.
@@ -26,22 +64,12 @@ export function battleOfVote(vote: VoteRecord): PairBattle | null {
  * battles only.
  */
 export function computeLeaderboard(votes: readonly VoteRecord[], options: LeaderboardOptions = DEFAULT_LEADERBOARD_OPTIONS): LeaderboardResponse {
-  const battles: PairBattle[] = [];
-  const notCounted = new Map<string, number>();
-  let named = 0;
-  for (const vote of votes) {
-    if (vote.mode === 'compare' || !vote.blind) {
-      named += 1;
-      continue;
-    }
-    const battle = battleOfVote(vote);
-    if (battle) battles.push(battle);
-    else {
-      const reason = vote.notCountedReason ?? 'not a two-model blind vote';
-      notCounted.set(reason, (notCounted.get(reason) ?? 0) + 1);
-    }
-  }
+  return leaderboardOfSummary(summarizeVotes(votes), options);
+}
 
+/** The leaderboard of summarised votes (the costly part: one fit per bootstrap round). */
+export function leaderboardOfSummary(summary: VoteSummary, options: LeaderboardOptions = DEFAULT_LEADERBOARD_OPTIONS): LeaderboardResponse {
+  const { battles, notCounted, named } = summary;
   const fit = fitBradleyTerry(battles, ELO_SCALE);
   const intervals = bootstrapBradleyTerry(battles, { rounds: options.bootstrapRounds, seed: options.seed, scale: ELO_SCALE });
   const records = tally(battles);
@@ -76,11 +104,11 @@ export function computeLeaderboard(votes: readonly VoteRecord[], options: Leader
       regularized: fit.regularized,
     },
     votes: {
-      total: votes.length,
+      total: summary.total,
       counted: battles.length,
       notCounted: [...notCounted].map(([reason, count]) => ({ reason, count })),
       named,
-      lastRecordedAt: votes.reduce<number | null>((latest, vote) => Math.max(latest ?? 0, vote.recordedAt), null),
+      lastRecordedAt: summary.lastRecordedAt,
     },
     models,
     pairs: headToHead(battles),

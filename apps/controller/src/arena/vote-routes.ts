@@ -5,14 +5,13 @@ import {
   compareVoteInputSchema,
   describeZodError,
   voteModeSchema,
-  type LeaderboardResponse,
   type VoteResult,
 } from '@mgm/protocol';
 import { methodNotAllowed, parseJson, sendError, sendJson } from '../http-json.ts';
 import { readBody } from '../read-body.ts';
 import { recordCompareVote } from './compare-votes.ts';
 import type { AnswerSource } from './judged-answer.ts';
-import { computeLeaderboard, type LeaderboardOptions } from './leaderboard.ts';
+import type { LeaderboardCache } from './leaderboard-cache.ts';
 import { clientIp, type ClientLimits } from '../limits/index.ts';
 import type { VoteStore } from './vote-store.ts';
 
@@ -21,7 +20,7 @@ export interface VoteRoutesDeps {
   votes: VoteStore;
   logger: Logger;
   limits: ClientLimits | null;
-  leaderboard: LeaderboardOptions;
+  leaderboard: Pick<LeaderboardCache, 'current'>;
   /** Whether a request carries the admin token or session: the export holds everyone's conversations. */
   authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
 }
@@ -33,19 +32,11 @@ const MAX_VOTE_BYTES = 16 * 1024;
 
 /**
  * `POST /api/votes` (a compare vote), `GET /api/votes/export[?mode=arena|compare]` (every vote as
- * JSONL; admin token or session only: it holds everyone's conversations, answers and image hashes) and `GET /api/leaderboard` (ratings of the blind votes, recomputed when votes change).
+ * JSONL; admin token or session only: it holds everyone's conversations, answers and image hashes) and `GET /api/leaderboard` (ratings of the blind votes, from the
+ * LeaderboardCache: recomputed in a thread after votes change, at most every LEADERBOARD_REFRESH_MS).
  * Failures answer `{error: {code, message}}` with the code's status, as the rest of the API.
  */
 export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
-  let cached: { key: string; board: LeaderboardResponse } | null = null;
-
-  const leaderboard = async (): Promise<LeaderboardResponse> => {
-    const votes = await deps.votes.list();
-    const key = `${votes.length}:${votes.at(-1)?.id ?? ''}`;
-    if (cached?.key !== key) cached = { key, board: computeLeaderboard(votes, deps.leaderboard) };
-    return cached.board;
-  };
-
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const method = req.method ?? 'GET';
     switch (url.pathname) {
@@ -87,7 +78,7 @@ export function createVoteRoutes(deps: VoteRoutesDeps): RouteHandler {
           methodNotAllowed(res, 'GET');
           return true;
         }
-        sendJson(res, 200, await leaderboard());
+        sendJson(res, 200, await deps.leaderboard.current());
         return true;
       }
       default:

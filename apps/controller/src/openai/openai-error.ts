@@ -63,7 +63,11 @@ const BY_CODE: Record<ErrorCode, { status: number; type: OpenAiErrorType; code: 
 /** Anything thrown, as an OpenAiError; unknown errors hide their message. */
 export function toOpenAiError(error: unknown): OpenAiError {
   if (error instanceof OpenAiError) return error;
-  if (isMgmError(error)) return fromCode(error.code, error.message);
+  if (isMgmError(error)) {
+    const mapped = fromCode(error.code, error.message);
+    const retryAfter = error.details?.retryAfterSeconds;
+    return typeof retryAfter === 'number' ? new OpenAiError(mapped.status, mapped.type, mapped.code, mapped.message, null, retryAfter) : mapped;
+  }
   return new OpenAiError(500, 'server_error', 'internal_error', 'internal error (see the server log)');
 }
 

@@ -8,12 +8,14 @@ import { Spinner } from '@/components/ui/spinner.tsx';
 import { formatClock } from '@/lib/admin/admin-format.ts';
 import { logOut } from '@/lib/admin/admin-http.ts';
 import { useAdminFeed } from '@/lib/admin/use-admin-feed.ts';
+import { useSupervisedSlots } from '@/lib/admin/use-supervised-slots.ts';
 import { ActionResults } from './action-results.tsx';
 import { ApiKeysSection } from './api-keys-section.tsx';
 import type { PendingAction, ShownResult } from './admin-types.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { JobList } from './job-list.tsx';
 import { ModelCard } from './model-card.tsx';
+import { StoppedWorkers } from './stopped-workers.tsx';
 import { WorkerList } from './worker-list.tsx';
 
 const RESULT_LIFETIME_MS = 12_000;
@@ -81,6 +83,8 @@ export function AdminDashboard() {
 
   const { snapshot, series } = feed;
   const sum = snapshot ? totals(snapshot) : null;
+  const slots = useSupervisedSlots(snapshot !== null && !feed.unauthorized);
+  const stopped = slots?.filter((slot) => slot.state !== 'running') ?? [];
   return (
     <main className="min-h-0 flex-1 overflow-y-auto scrollbar-thin" data-testid="admin-dashboard">
       <div className="mx-auto max-w-screen-2xl space-y-6 px-3 py-5 sm:px-6 sm:py-7">
@@ -131,8 +135,14 @@ export function AdminDashboard() {
 
 
             <Section title="Workers" hint="a worker that stops heartbeating turns dead, then leaves the list">
-              <WorkerList workers={snapshot.workers} now={snapshot.at} onAction={setPending} />
+              <WorkerList workers={snapshot.workers} slots={slots} now={snapshot.at} onAction={setPending} />
             </Section>
+
+            {stopped.length > 0 ? (
+              <Section title="Stopped workers" hint={`started by ${stopped[0]!.supervisor}: its supervisor starts them again on request`}>
+                <StoppedWorkers slots={stopped} now={snapshot.at} onAction={setPending} />
+              </Section>
+            ) : null}
 
             <Section title="Models" hint="queues and the last 15 minutes">
               {snapshot.models.length === 0 ? (

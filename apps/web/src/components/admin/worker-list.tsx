@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import type { AdminAction, AdminWorker } from '@mgm/protocol';
+import type { AdminAction, AdminWorker, SupervisedSlot } from '@mgm/protocol';
 import { Button } from '@/components/ui/button.tsx';
 import { checkpointName, formatAge, formatDuration, shortProvider } from '@/lib/admin/admin-format.ts';
 import { batchSummary } from '@/lib/admin/batch-format.ts';
 import { workerAction } from '@/lib/admin/admin-http.ts';
-import { workerActionText } from '@/lib/admin/worker-action-text.ts';
+import { workerActionText, type WorkerRestarter } from '@/lib/admin/worker-action-text.ts';
 import { formatBytes, formatMs, formatRate } from '@/lib/format.ts';
 import type { AskAction } from './admin-types.ts';
 import { WorkerStateBadge } from './state-badge.tsx';
@@ -24,12 +24,25 @@ function Cell({ label, children, className = '' }: { label: string; children: Re
   );
 }
 
-function WorkerRow({ worker, all, now, onAction }: { worker: AdminWorker; all: readonly AdminWorker[]; now: number; onAction: AskAction }) {
+function WorkerRow({
+  worker,
+  all,
+  now,
+  restarter,
+  onAction,
+}: {
+  worker: AdminWorker;
+  all: readonly AdminWorker[];
+  now: number;
+  /** undefined while the slots are not known yet. */
+  restarter: WorkerRestarter | undefined;
+  onAction: AskAction;
+}) {
   const dead = worker.liveness === 'dead';
   const ask = (action: AdminAction) =>
     onAction({
       title: `${action[0]!.toUpperCase()}${action.slice(1)} ${worker.id}`,
-      ...workerActionText(action, worker, all),
+      ...workerActionText(action, worker, all, restarter ?? null),
       run: () => workerAction(worker.id, action),
     });
   const canPause = !dead && worker.state === 'ready';
@@ -55,6 +68,20 @@ function WorkerRow({ worker, all, now, onAction }: { worker: AdminWorker; all: r
         <p className="truncate text-xs text-slate-500" title={worker.checkpoint}>
           {worker.model} · {checkpointName(worker.checkpoint)}
         </p>
+        {restarter === undefined ? null : (
+          <p
+            className="truncate text-[11px] text-slate-400"
+            data-testid="worker-restarter"
+            data-restartable={restarter !== null}
+            title={
+              restarter
+                ? `${restarter.supervisor} started it: if it stops, Restart on this page starts it again`
+                : 'No supervisor owns this worker (started by hand, or by docker compose, which restarts its container itself): this page cannot start it again once it stops'
+            }
+          >
+            {restarter ? `restartable here · ${restarter.supervisor}` : 'not restartable from here'}
+          </p>
+        )}
       </Cell>
       <Cell label="Host · pid">
         <p className="truncate" title={worker.host}>
@@ -144,7 +171,23 @@ function WorkerRow({ worker, all, now, onAction }: { worker: AdminWorker; all: r
 }
 
 /** Every worker the controller sees, live or dead (a dead one leaves after a while). */
-export function WorkerList({ workers, now, onAction }: { workers: readonly AdminWorker[]; now: number; onAction: AskAction }) {
+export function WorkerList({
+  workers,
+  slots,
+  now,
+  onAction,
+}: {
+  workers: readonly AdminWorker[];
+  /** The supervised slots (null while not known). */
+  slots: readonly SupervisedSlot[] | null;
+  now: number;
+  onAction: AskAction;
+}) {
+  const restarterOf = (worker: AdminWorker): WorkerRestarter | undefined => {
+    if (slots === null) return undefined;
+    const slot = slots.find((s) => s.workerId === worker.id);
+    return slot ? { supervisor: slot.supervisor } : null;
+  };
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-surface shadow-sm">
       <div className={`hidden gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-[11px] font-medium uppercase tracking-wide text-slate-500 lg:grid ${GRID}`}>
@@ -161,7 +204,7 @@ export function WorkerList({ workers, now, onAction }: { workers: readonly Admin
       ) : (
         <ul className="divide-y divide-slate-100">
           {workers.map((worker) => (
-            <WorkerRow key={worker.id} worker={worker} all={workers} now={now} onAction={onAction} />
+            <WorkerRow key={worker.id} worker={worker} all={workers} now={now} restarter={restarterOf(worker)} onAction={onAction} />
           ))}
         </ul>
       )}

@@ -37,6 +37,10 @@ export function workerAction(workerId: string, action: AdminAction): Promise<Adm
   return call(`/api/admin/workers/${segment(workerId)}/${action}`);
 }
 
+export function restartSlot(slotId: string): Promise<AdminActionResult> {
+  return call(`/api/admin/slots/${segment(slotId)}/restart`);
+}
+
 export function queueAction(model: string, action: QueueAction): Promise<AdminActionResult> {
   return call(`/api/admin/models/${segment(model)}/queue/${action}`);
 }

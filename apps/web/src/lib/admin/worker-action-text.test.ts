@@ -24,4 +24,13 @@ describe('workerActionText', () => {
     expect(workerActionText('stop', a, [a, worker('w2')]).description).toMatch(/another ready worker of mgm-tiny answers them/);
     expect(workerActionText('pause', a, [a, worker('w2', 'mgm-tiny', 'paused')]).description).toMatch(/only ready worker of mgm-tiny/);
   });
+
+  it('offers the restart on this page only for a worker whose supervisor owns its slot', () => {
+    const only = worker('w1');
+    const supervised = workerActionText('stop', only, [only], { supervisor: 'npm run demo' }).description;
+    expect(supervised).toMatch(/npm run demo started it, and "Restart" under Stopped workers on this page starts it again/);
+    const unsupervised = workerActionText('drain', only, [only], null).description;
+    expect(unsupervised).toMatch(/this page cannot start it again: no supervisor owns it/);
+    expect(unsupervised).not.toMatch(/"Restart"/);
+  });
 });

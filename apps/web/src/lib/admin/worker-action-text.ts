@@ -8,17 +8,22 @@ export interface WorkerActionText {
 
 type WorkerLike = Pick<AdminWorker, 'id' | 'model' | 'inFlight' | 'liveness' | 'state'>;
 
+/** Who can start a worker again once it exits: the supervisor that owns its slot, or nobody here. */
+export type WorkerRestarter = { supervisor: string } | null;
+
 /**
  * What a pause / resume / drain / stop of `worker` does, told truthfully: whether another live
- * worker of the same model takes over, or the model's questions wait (a stopped or drained
- * worker is not restarted by the controller: the demo leaves it stopped, compose restarts it).
+ * worker of the same model takes over, or the model's questions wait; and whether this page can
+ * start it again (a worker of a supervised slot, `npm run demo`) or not (started by hand, or by
+ * docker compose, whose restart policy brings it back by itself).
  */
-export function workerActionText(action: AdminAction, worker: WorkerLike, all: readonly WorkerLike[]): WorkerActionText {
+export function workerActionText(action: AdminAction, worker: WorkerLike, all: readonly WorkerLike[], restarter: WorkerRestarter = null): WorkerActionText {
   const others = all.filter((other) => other.id !== worker.id && other.model === worker.model && other.liveness !== 'dead');
   const takeover = others.filter((other) => other.state === 'ready').length;
   const inFlight = `the ${worker.inFlight} job(s) it is answering`;
-  const restart =
-    'Started by `npm run demo`, it does not come back by itself (restart the demo to bring it back); in docker compose (restart: unless-stopped) its container starts it again.';
+  const restart = restarter
+    ? `It does not come back by itself: ${restarter.supervisor} started it, and "Restart" under Stopped workers on this page starts it again.`
+    : 'It does not come back by itself, and this page cannot start it again: no supervisor owns it (it was not started by `npm run demo`). Started by hand, start it again by hand; in docker compose (restart: unless-stopped) its container starts it again.';
   switch (action) {
     case 'pause':
       return {
