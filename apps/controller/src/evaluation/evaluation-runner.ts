@@ -32,6 +32,10 @@ export interface EvaluationRunnerDeps {
 
 /** Images are put into the image store again after this long, so they never expire mid-run. */
 const IMAGE_REFRESH_MS = 10 * 60 * 1000;
+/** Longest wait between two tries of an image the busy image threads refused (their Retry-After is capped to this). */
+const IMAGE_RETRY_CAP_MS = 2000;
+/** How long an image may wait for a free image thread before its questions are scored as failed. */
+const IMAGE_WAIT_LIMIT_MS = 5 * 60 * 1000;
 
 type Terminal = EndFrame | ErrorFrame;
 
@@ -46,7 +50,7 @@ export class EvaluationRunner {
   private stopping: 'stopped' | 'interrupted' | null = null;
   private readonly requestId = randomUUID();
   private readonly inFlight = new Map<string, JobMeta>();
-  private readonly imageIds = new Map<string, { imageId: string; at: number }>();
+  private readonly imageIds = new Map<string, { imageId: Promise<string>; at: number }>();
   private readonly lostModels: string[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
   private finished: Promise<void> = Promise.resolve();
@@ -154,12 +158,33 @@ export class EvaluationRunner {
     if (lost || outcomes.includes('lost')) this.lostModels.push(model);
   }
 
-  private async imageId(relative: string): Promise<string> {
+  /** The image's id in the image store; one store per image at a time, shared by the models asking. */
+  private imageId(relative: string): Promise<string> {
     const known = this.imageIds.get(relative);
     if (known && Date.now() - known.at < IMAGE_REFRESH_MS) return known.imageId;
-    const { imageId } = await this.deps.images.put(await this.deps.sets.image(this.set, relative));
+    const imageId = this.storeImage(relative);
     this.imageIds.set(relative, { imageId, at: Date.now() });
+    imageId.catch(() => this.imageIds.delete(relative));
     return imageId;
+  }
+
+  /**
+   * An evaluation is background work: when the image threads are full (UNAVAILABLE, the 503 an
+   * uploader gets), it waits its turn as their Retry-After says instead of scoring the question
+   * as failed, and people's uploads keep their place in the queue.
+   */
+  private async storeImage(relative: string): Promise<string> {
+    const giveUpAt = Date.now() + IMAGE_WAIT_LIMIT_MS;
+    for (;;) {
+      try {
+        return (await this.deps.images.put(await this.deps.sets.image(this.set, relative))).imageId;
+      } catch (error) {
+        // Only the busy refusal carries a Retry-After; any other failure (a bad image, Redis down) is final.
+        const retryAfterSeconds = isMgmError(error) && error.code === 'UNAVAILABLE' ? Number(error.details?.retryAfterSeconds) : Number.NaN;
+        if (!Number.isFinite(retryAfterSeconds) || this.stopping !== null || Date.now() > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(IMAGE_RETRY_CAP_MS, Math.max(100, retryAfterSeconds * 1000))));
+      }
+    }
   }
 
   /** Asks one question of one model and stores the scored answer; 'lost' when the model has no worker left. */
