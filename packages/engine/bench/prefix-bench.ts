@@ -92,8 +92,8 @@ async function main(): Promise<void> {
       ttft.off[t]!.push(y.timingsMs.ttft);
       ratios[t]!.push(y.timingsMs.ttft / x.timingsMs.ttft);
       print(
-        `conversation ${c} turn ${t + 1}: TTFT ${round(y.timingsMs.ttft)} ms off, ${round(x.timingsMs.ttft)} ms on (${x.tokens.cached ?? 0} of ${x.tokens.prompt + x.tokens.visual} prompt positions cached, vision ${round(x.timingsMs.vision)} ms)`,
-        { conversation: c, turn: t + 1, ttft_ms_off: round(y.timingsMs.ttft), ttft_ms_on: round(x.timingsMs.ttft), cached_positions: x.tokens.cached ?? 0, prompt_positions: x.tokens.prompt + x.tokens.visual },
+        `conversation ${c} turn ${t + 1}: TTFT ${round(y.timingsMs.ttft)} ms off, ${round(x.timingsMs.ttft)} ms on (${x.cachedPromptTokens ?? 0} of ${x.tokens.prompt + x.tokens.visual} prompt positions cached, vision ${round(x.timingsMs.vision)} ms)`,
+        { conversation: c, turn: t + 1, ttft_ms_off: round(y.timingsMs.ttft), ttft_ms_on: round(x.timingsMs.ttft), cached_positions: x.cachedPromptTokens ?? 0, prompt_positions: x.tokens.prompt + x.tokens.visual },
       );
     }
   }

@@ -170,7 +170,8 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
     const result: GenerationResult = {
       text: loop.text,
       finishReason: loop.finishReason,
-      tokens: { prompt: tokens.ids.length, visual, generated, cached: reused },
+      tokens: { prompt: tokens.ids.length, visual, generated },
+      cachedPromptTokens: reused,
       timingsMs: {
         preprocess: round(preprocessMs),
         vision: round(visionMs),

@@ -50,7 +50,7 @@ describe.runIf(multiTurn.length > 0)('prefix cache: multi-turn greedy answers ar
       const turn2 = await greedy(model, conversation(r), image, r.output_ids.length);
       expect(turn2.outputIds, `record ${(r as ReferenceRecord & { id?: string }).id}`).toEqual(r.output_ids);
       // Turn 1's whole prompt (text + visual) is the head of turn 2's: taken from the cache.
-      expect(turn2.tokens.cached).toBeGreaterThanOrEqual(turn1.tokens.prompt + turn1.tokens.visual);
+      expect(turn2.cachedPromptTokens).toBeGreaterThanOrEqual(turn1.tokens.prompt + turn1.tokens.visual);
       expect(turn2.timingsMs.vision).toBe(0);
       // At most turn 1 ran the vision graph (an image already seen runs none).
       expect(counted.preprocessed() - before).toBeLessThanOrEqual(1);
@@ -78,7 +78,7 @@ describe.runIf(multiTurn.length > 0)('prefix cache: multi-turn greedy answers ar
       const batched = await Promise.all(prompts.map((p, i) => greedy(onBatched, p, images.get(mine[i]!.image)!, 12)));
       expect(alone.map((r) => r.outputIds)).toEqual(expected.map((r) => r.outputIds));
       expect(batched.map((r) => r.outputIds)).toEqual(expected.map((r) => r.outputIds));
-      if (turn > 0) for (const r of alone) expect(r.tokens.cached).toBeGreaterThan(0);
+      if (turn > 0) for (const r of alone) expect(r.cachedPromptTokens).toBeGreaterThan(0);
       // The next turn: this turn's answer, then a follow-up question.
       if (turn > 0) conversations.forEach((c, i) => c.push({ role: 'assistant', content: expected[i]!.text }, { role: 'user', content: 'What colour is it?' }));
     }
