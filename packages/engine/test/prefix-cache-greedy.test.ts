@@ -86,3 +86,25 @@ describe.runIf(multiTurn.length > 0)('prefix cache: multi-turn greedy answers ar
     expect(on.batchStats().prefixCache.hits).toBeGreaterThan(0);
   });
 });
+
+describe.runIf(multiTurn.length > 0)('prefix cache inside the KV budget', () => {
+  it('gives its entries back (least recently used first) to a request that needs the whole budget', async () => {
+    const r = multiTurn.find((x) => x.model === 'mgm-tiny') as ReferenceRecord;
+    const image = new Uint8Array(await readFile(path.join(EVAL, r.image)));
+    const model = await loadModel(path.join(MODELS, 'mgm-tiny'), { intraOpThreads: 1, maxBatch: 2, kvBudgetTokens: 512 });
+    try {
+      await greedy(model, conversation(r).slice(0, 1) as Message[], image, 4);
+      const held = model.batchStats().prefixCache.tokens;
+      expect(held).toBeGreaterThan(0);
+      // Worst case = the whole 512-token context: only admitted if the cache makes room at once.
+      const big = await greedy(model, conversation(r), image, 512);
+      expect(big.outputIds).toEqual(r.output_ids);
+      const after = model.batchStats();
+      expect(after.prefixCache.evictions).toBeGreaterThan(0);
+      expect(after.kvTokensReserved).toBe(0);
+      expect(after.prefixCache.tokens).toBeLessThanOrEqual(after.kvTokensBudget);
+    } finally {
+      await model.close();
+    }
+  });
+});
