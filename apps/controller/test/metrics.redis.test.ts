@@ -129,4 +129,22 @@ describe('Prometheus /metrics', () => {
     expect(sample(text, 'mgm:worker_max_batch', { model: 'alpha', worker: 'b1' })).toBe(4);
     expect(sample(text, 'mgm:worker_kv_cache_budget_tokens', { model: 'alpha', worker: 'b1' })).toBe(2048);
   });
+
+  it('shows each worker\'s prefix cache: hit rates and memory', async () => {
+    workers.push(
+      await startTestWorker(keys, { workerId: 'p1', name: 'alpha', tokenDelayMs: 2, concurrency: 4, batch: { maxBatch: 4, kvTokensBudget: 2048, reservePerJob: 100 } }),
+    );
+    const text = await waitFor(async () => {
+      const scraped = await scrape();
+      return sample(scraped, 'mgm:worker_prefix_cache_hits', { model: 'alpha', worker: 'p1' }) !== undefined ? scraped : null;
+    }, 'the prefix cache in the metrics');
+    const labels = { model: 'alpha', worker: 'p1' };
+    expect(sample(text, 'mgm:worker_prefix_cache_lookups', labels)).toBe(4);
+    expect(sample(text, 'mgm:worker_prefix_cache_hits', labels)).toBe(3);
+    expect(sample(text, 'mgm:worker_prefix_cache_hit_rate', labels)).toBe(0.75);
+    expect(sample(text, 'mgm:worker_prefix_cache_token_hit_rate', labels)).toBe(0.6);
+    expect(sample(text, 'mgm:worker_prefix_cache_vision_hits', labels)).toBe(3);
+    expect(sample(text, 'mgm:worker_prefix_cache_tokens', labels)).toBe(300);
+    expect(sample(text, 'mgm:worker_prefix_cache_bytes', labels)).toBe(300 * 4608);
+  });
 });

@@ -42,4 +42,11 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig(['--model', 'm', '--kv-budget-mb', '4', '--kv-budget-tokens', '2000'], {})).toThrow(/once/);
     expect(() => parseWorkerConfig(['--model', 'm', '--batch-layout', 'loose'], {})).toThrow(/batchLayout/);
   });
+
+  it('reads the prefix cache size (--prefix-cache-mb, WORKER_PREFIX_CACHE_MB; 0 = off; unset = the KV budget)', () => {
+    expect(parseWorkerConfig(['--model', 'm'], {}).prefixCacheMb).toBeUndefined();
+    expect(parseWorkerConfig(['--model', 'm', '--prefix-cache-mb', '0'], {}).prefixCacheMb).toBe(0);
+    expect(parseWorkerConfig(['--model', 'm'], { WORKER_PREFIX_CACHE_MB: '12.5' }).prefixCacheMb).toBe(12.5);
+    expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_PREFIX_CACHE_MB: '-1' })).toThrow(/prefixCacheMb/);
+  });
 });

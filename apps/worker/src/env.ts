@@ -28,6 +28,8 @@ const configSchema = z.object({
   kvBudgetTokens: intFrom(1).optional(),
   kvBudgetMb: z.coerce.number().positive().optional(),
   batchLayout: z.enum(['exact', 'packed']).default('exact'),
+  /** Most MB of the KV budget the prefix cache may hold; 0 = off; default the whole budget. */
+  prefixCacheMb: z.coerce.number().nonnegative().optional(),
   /** onnxruntime intra-op threads per session; unset = onnxruntime's default (all cores). */
   threads: intFrom(1).optional(),
   workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
@@ -58,7 +60,7 @@ export type WorkerConfig = Omit<z.infer<typeof configSchema>, 'maxBatch' | 'conc
  * --device (MGM_DEVICE), --dtype (MGM_DTYPE; --load-8bit / --load-4bit = q8 / q4), --max-batch
  * (WORKER_MAX_BATCH; --concurrency / WORKER_CONCURRENCY is its old name), --kv-budget-tokens
  * (WORKER_KV_BUDGET_TOKENS) or --kv-budget-mb (WORKER_KV_BUDGET_MB), --batch-layout
- * (WORKER_BATCH_LAYOUT: exact | packed), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
+ * (WORKER_BATCH_LAYOUT: exact | packed), --prefix-cache-mb (WORKER_PREFIX_CACHE_MB; 0 = off), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
  * WORKER_RECORD_TTL_MS, WORKER_KEEPALIVE_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
  * WORKER_DELTA_INTERVAL_MS, STREAM_TTL_S, LOG_LEVEL.
  */
@@ -79,13 +81,14 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
         'kv-budget-tokens': { type: 'string' },
         'kv-budget-mb': { type: 'string' },
         'batch-layout': { type: 'string' },
+        'prefix-cache-mb': { type: 'string' },
         threads: { type: 'string' },
         id: { type: 'string' },
       },
       strict: true,
     }));
   } catch (error) {
-    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--threads N] [--id ID]`);
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--prefix-cache-mb N] [--threads N] [--id ID]`);
   }
   const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
   if (values['load-8bit'] && values['load-4bit']) throw new MgmError('BAD_REQUEST', '--load-8bit and --load-4bit exclude each other');
@@ -102,6 +105,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     kvBudgetTokens: values['kv-budget-tokens'] ?? env.WORKER_KV_BUDGET_TOKENS,
     kvBudgetMb: values['kv-budget-mb'] ?? env.WORKER_KV_BUDGET_MB,
     batchLayout: values['batch-layout'] ?? env.WORKER_BATCH_LAYOUT,
+    prefixCacheMb: values['prefix-cache-mb'] ?? env.WORKER_PREFIX_CACHE_MB,
     threads: values.threads ?? env.WORKER_THREADS,
     workerId: values.id ?? env.WORKER_ID,
     redisUrl: env.REDIS_URL,

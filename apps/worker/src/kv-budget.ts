@@ -35,3 +35,13 @@ export function resolveKvBudget(
   }
   return tokens;
 }
+
+/**
+ * Tokens of the KV budget the prefix cache may hold: `--prefix-cache-mb` over the checkpoint's
+ * bytes per token (0 turns the cache off), by default the whole budget. Either way within the
+ * budget: the cache only takes what no live sequence reserved, and admission reclaims it first.
+ */
+export function resolvePrefixCacheTokens(options: { prefixCacheMb?: number }, shape: KvShape, kvBudgetTokens: number): number {
+  if (options.prefixCacheMb === undefined) return kvBudgetTokens;
+  return Math.min(kvBudgetTokens, Math.floor((options.prefixCacheMb * 1024 * 1024) / kvBytesPerToken(shape)));
+}

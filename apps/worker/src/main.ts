@@ -7,7 +7,7 @@ import { evaluationFromManifest } from './manifest-evaluation.ts';
 import { createImageBackend } from '@mgm/imagegen';
 import { parseImageBackendEnv, parseWorkerConfig } from './env.ts';
 import { type JobExtras, lazyOcr } from './job-extras.ts';
-import { resolveKvBudget } from './kv-budget.ts';
+import { type KvShape, resolveKvBudget, resolvePrefixCacheTokens } from './kv-budget.ts';
 import { createLogger } from './logger.ts';
 import { ModelWorker } from './model-worker.ts';
 import { connectRedis } from './redis-connection.ts';
@@ -32,15 +32,16 @@ async function main(): Promise<void> {
   const redis = connectRedis(config.redisUrl, 'worker', logger, { autoPipelining: true });
 
   const { manifest } = await loadManifest(checkpoint);
+  const kvShape: KvShape = {
+    contextLength: manifest.context_length,
+    numLayers: manifest.llm.num_layers,
+    numKvHeads: manifest.llm.num_kv_heads,
+    headDim: manifest.llm.head_dim,
+    dtype: manifest.kv_cache.dtype,
+  };
   let kvBudgetTokens: number;
   try {
-    kvBudgetTokens = resolveKvBudget(config, {
-      contextLength: manifest.context_length,
-      numLayers: manifest.llm.num_layers,
-      numKvHeads: manifest.llm.num_kv_heads,
-      headDim: manifest.llm.head_dim,
-      dtype: manifest.kv_cache.dtype,
-    });
+    kvBudgetTokens = resolveKvBudget(config, kvShape);
   } catch (error) {
     console.error(isMgmError(error) ? error.message : error);
     process.exit(2);
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
       intraOpThreads: config.threads,
       maxBatch: config.maxBatch,
       kvBudgetTokens,
+      prefixCacheTokens: resolvePrefixCacheTokens(config, kvShape, kvBudgetTokens),
       batchLayout: config.batchLayout,
     });
   } catch (error) {

@@ -63,6 +63,21 @@ export class FakeModel implements ServingModel {
         kvBytesPerToken: 4608,
         stepsByBatchSize: [0, 3, 2],
         layout: 'exact',
+        // A prefix cache as a worker would report it after 4 requests, 3 of them follow-ups.
+        prefixCache: {
+          enabled: true,
+          lookups: 4,
+          hits: 3,
+          promptTokens: 1000,
+          reusedTokens: 600,
+          imageLookups: 4,
+          imageHits: 3,
+          entries: 2,
+          tokens: 300,
+          bytes: 300 * 4608,
+          maxTokens: batch.kvTokensBudget,
+          evictions: 1,
+        },
       });
     }
     this.tokenDelayMs = options.tokenDelayMs ?? 5;

@@ -20,3 +20,4 @@ export type { ImageLens, LensPicture, LensRegion, LensView } from './lens/image-
 export { lensViewOrder } from './lens/build-lens.ts';
 export { lensToWire } from './lens/lens-wire.ts';
 export { encodePng } from './lens/png-encode.ts';
+export type { PrefixCacheStats } from './prefix-cache/prefix-cache.ts';

@@ -20,6 +20,7 @@ import { type GenerationContext, runGeneration } from './run-generation.ts';
 import { type Dtype, type ModelSessions, assertFileExists, createSessions } from './sessions.ts';
 import { getTemplate, renderGenerationPrompt } from './templates/render-prompt.ts';
 import { createVision } from './vision-adapter.ts';
+import { PrefixCache, type PrefixCacheStats } from './prefix-cache/prefix-cache.ts';
 
 export interface LoadModelOptions {
   /** `cpu` (default), `cuda`, `cuda:N` or `webgpu`. */
@@ -46,6 +47,12 @@ export interface LoadModelOptions {
    * within float rounding of the lone run.
    */
   batchLayout?: BatchLayout;
+  /**
+   * Most KV-budget tokens the prefix cache may hold (keys/values of recent prompts, features of
+   * recent images): it only uses budget no live sequence reserved, and gives it back first.
+   * 0 turns it off. Default: the whole KV budget.
+   */
+  prefixCacheTokens?: number;
 }
 
 /** The engine's default batch size (the worker's default is measured: see the README). */
@@ -131,9 +138,9 @@ export class MgmModel {
     return stream;
   }
 
-  /** Batch occupancy, KV-cache use and the batch sizes of the decode steps so far. */
-  batchStats(): BatchStats {
-    return this.ctx.scheduler.stats();
+  /** Batch occupancy, KV-cache use, the batch sizes of the decode steps so far, and the prefix cache. */
+  batchStats(): BatchStats & { prefixCache: PrefixCacheStats } {
+    return { ...this.ctx.scheduler.stats(), prefixCache: this.ctx.prefixCache.stats() };
   }
 
   /** The exact text prompt `generate` would tokenise for this request (before image tokens). */
@@ -150,6 +157,7 @@ export class MgmModel {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.ctx.prefixCache.clear();
     await Promise.all([this.sessions.vision.release(), this.sessions.embed.release(), this.sessions.decoder.release()]);
   }
 }
@@ -202,6 +210,16 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     kvBudgetTokens,
     layout: opts.batchLayout ?? 'exact',
   });
+  const prefixCacheTokens = opts.prefixCacheTokens ?? kvBudgetTokens;
+  if (!Number.isInteger(prefixCacheTokens) || prefixCacheTokens < 0) {
+    throw new MgmError('BAD_REQUEST', `prefixCacheTokens must be a non-negative integer, got ${prefixCacheTokens}`);
+  }
+  const prefixCache = new PrefixCache({
+    maxTokens: prefixCacheTokens,
+    bytesPerToken: scheduler.stats().kvBytesPerToken,
+    ledger: scheduler.admission,
+  });
+  scheduler.admission.setCachedKvHolder(prefixCache);
 
   const st = manifest.special_tokens;
   const stopTokenIds = new Set<number>([st.eos_id]);
@@ -223,6 +241,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     },
     logger,
     scheduler,
+    prefixCache,
   };
   const info: ModelInfo = {
     name: manifest.name,
@@ -237,7 +256,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     visualTokens: manifest.image.visual_tokens,
     contextLength: manifest.context_length,
   };
-  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens }, 'model loaded');
+  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens, prefixCacheTokens }, 'model loaded');
   return new MgmModel(manifest, info, sessions, ctx);
 }
 

@@ -17,6 +17,10 @@ import type { ImageLens } from './lens/image-lens.ts';
 import type { Manifest } from './manifest.ts';
 import type { MgmTokenizer } from './mgm-tokenizer.ts';
 import { tokenizePrompt } from './prompt-tokens.ts';
+import { imageKey } from './prefix-cache/image-key.ts';
+import type { PrefixCache } from './prefix-cache/prefix-cache.ts';
+import { type PromptKey, promptKey } from './prefix-cache/prompt-key.ts';
+import type { PromptTokens } from './prompt-tokens.ts';
 import type { ModelSessions } from './sessions.ts';
 import { type PromptExtras, type PromptMessage, renderGenerationPrompt } from './templates/render-prompt.ts';
 
@@ -31,6 +35,8 @@ export interface GenerationContext {
   logger: Logger;
   /** Admits sequences (slots, KV budget) and decodes them together. */
   scheduler: BatchScheduler;
+  /** Keys/values of recent prompts and features of recent images, inside the scheduler's KV budget. */
+  prefixCache: PrefixCache;
 }
 
 export interface GenerationJob {
@@ -88,22 +94,37 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
     let preprocessMs = 0;
     let visionMs = 0;
     let prefillMs = 0;
+    let reused = 0;
     try {
+      const cache = ctx.prefixCache;
+      const imgKey = job.image !== null && cache.enabled ? imageKey(job.image, job.imageMode) : null;
+      const key: PromptKey | null = cache.enabled ? promptKey(tokens.ids, tokens.imageAt, visual, imgKey) : null;
+      const prefix = key ? cache.lookupPrefix(key) : null;
+      reused = prefix?.length ?? 0;
+      // The visual rows are needed unless the cached prefix covers them (the lens needs the graph run).
+      const imageEnd = tokens.imageAt + visual;
       let features: Float32Array | null = null;
-      if (job.image !== null) {
-        const tp = now();
-        const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
-        assertImageTensors(img, manifest);
-        preprocessMs = now() - tp;
-        // Timed inside the compute lock: vision's own time, not the wait for a step to finish.
-        features = await ctx.scheduler.compute.run(async () => {
-          const tv = now();
-          let out: Float32Array;
-          if (job.explain) ({ features: out, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
-          else out = await encodeImage(ctx.sessions.vision, img, manifest);
-          visionMs = now() - tv;
-          return out;
-        });
+      if (job.image !== null && (job.explain === true || reused < imageEnd)) {
+        features = !job.explain && imgKey !== null ? cache.lookupFeatures(imgKey) : null;
+        if (imgKey !== null && !job.explain) cache.recordImage(features !== null);
+        if (features === null) {
+          const tp = now();
+          const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
+          assertImageTensors(img, manifest);
+          preprocessMs = now() - tp;
+          // Timed inside the compute lock: vision's own time, not the wait for a step to finish.
+          features = await ctx.scheduler.compute.run(async () => {
+            const tv = now();
+            let out: Float32Array;
+            if (job.explain) ({ features: out, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
+            else out = await encodeImage(ctx.sessions.vision, img, manifest);
+            visionMs = now() - tv;
+            return out;
+          });
+          if (imgKey !== null) cache.storeFeatures(imgKey, features);
+        }
+      } else if (job.image !== null && imgKey !== null) {
+        cache.recordImage(true);
       }
       if (job.signal.aborted) {
         stream.end(abortedResult(tokens.ids.length, visual, preprocessMs, visionMs, now() - t0));
@@ -111,10 +132,11 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       }
 
       const runner = new DecoderRunner(ctx.sessions.embed, ctx.sessions.decoder, manifest, promptLength);
+      if (prefix) runner.resumeFrom(prefix.past, prefix.length);
       const firstLogits = await ctx.scheduler.compute.run(async () => {
         const tPrefill = now();
-        const textEmbeds = await runner.embed(tokens.ids);
-        const logits = await runner.prefill(splice(textEmbeds, features, tokens.imageAt, manifest.llm.hidden_size), promptLength);
+        const embeds = await promptEmbeds(runner, tokens, features, visual, reused, manifest.llm.hidden_size);
+        const logits = await runner.prefill(embeds, promptLength - reused);
         prefillMs = now() - tPrefill;
         return logits;
       });
@@ -133,6 +155,8 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
           : {}),
       });
       const first = decoder.next(firstLogits);
+      // After the first token is out: the copy is not on the time to first token.
+      if (key) cache.storePrefix(key, runner.cache);
       loop =
         first === null
           ? decoder.finish()
@@ -147,6 +171,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       text: loop.text,
       finishReason: loop.finishReason,
       tokens: { prompt: tokens.ids.length, visual, generated },
+      cachedPromptTokens: reused,
       timingsMs: {
         preprocess: round(preprocessMs),
         vision: round(visionMs),
@@ -180,6 +205,25 @@ function abortedResult(prompt: number, visual: number, preprocessMs: number, vis
     tokensPerSecond: 0,
     outputIds: [],
   };
+}
+
+/**
+ * The embeddings of the prompt's positions from `from` on (what is left to prefill after a cached
+ * prefix of `from` positions). `features` may be null only when the prefix covers the image.
+ */
+async function promptEmbeds(
+  runner: DecoderRunner,
+  tokens: PromptTokens,
+  features: Float32Array | null,
+  visual: number,
+  from: number,
+  hidden: number,
+): Promise<Float32Array> {
+  const imageEnd = tokens.imageAt + visual;
+  if (tokens.imageAt < 0 || visual === 0) return runner.embed(tokens.ids.slice(from));
+  if (from >= imageEnd) return runner.embed(tokens.ids.slice(from - visual));
+  const all = splice(await runner.embed(tokens.ids), features, tokens.imageAt, hidden);
+  return from === 0 ? all : all.subarray(from * hidden);
 }
 
 /** Text embeddings with the visual embeddings inserted before row `at` (MGM's splice). */

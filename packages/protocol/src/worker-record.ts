@@ -13,6 +13,30 @@ export const capabilitySchema = z.enum(['image', 'multi-turn', 'hd', 'patch-info
 export type Capability = z.infer<typeof capabilitySchema>;
 
 /**
+ * A worker's prefix cache (keys/values of recent prompts, vision features of recent images),
+ * held inside the batch's KV budget. Counters are since the worker started.
+ */
+export const workerPrefixCacheSchema = z.object({
+  enabled: z.boolean(),
+  /** Prompts looked up, and those that reused a cached prefix. */
+  lookups: z.number().int().nonnegative(),
+  hits: z.number().int().nonnegative(),
+  /** Prompt positions (text + visual) looked up, and those taken from the cache instead of prefilled. */
+  promptTokens: z.number().int().nonnegative(),
+  reusedTokens: z.number().int().nonnegative(),
+  /** Requests with an image, and those that did not run the vision graph thanks to the cache. */
+  imageLookups: z.number().int().nonnegative(),
+  imageHits: z.number().int().nonnegative(),
+  entries: z.number().int().nonnegative(),
+  /** KV-budget tokens the cache holds now, and its bytes. */
+  tokens: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  maxTokens: z.number().int().nonnegative(),
+  evictions: z.number().int().nonnegative(),
+});
+export type WorkerPrefixCache = z.infer<typeof workerPrefixCacheSchema>;
+
+/**
  * A worker's continuous batch: occupancy, KV-cache use and how many rows its decode steps had.
  * Optional in the record (workers from before batching have none).
  */
@@ -31,6 +55,8 @@ export const workerBatchSchema = z.object({
   /** Decode steps since the worker started, by batch size (index = sequences in the step). */
   stepsByBatchSize: z.array(z.number().int().nonnegative()).max(257),
   layout: z.enum(['exact', 'packed']),
+  /** Absent from workers without a prefix cache. */
+  prefixCache: workerPrefixCacheSchema.optional(),
 });
 export type WorkerBatch = z.infer<typeof workerBatchSchema>;
 

@@ -168,6 +168,19 @@ export class ServingMetrics {
     perWorker('mgm:worker_kv_cache_tokens', 'Tokens in the worker\'s KV cache now (padding excluded).', (w) => w.batch?.kvTokensUsed ?? null);
     perWorker('mgm:worker_kv_cache_reserved_tokens', 'KV-cache tokens reserved by admitted sequences (prompt + max new tokens each).', (w) => w.batch?.kvTokensReserved ?? null);
     perWorker('mgm:worker_kv_cache_budget_tokens', 'The worker\'s KV-cache budget.', (w) => w.batch?.kvTokensBudget ?? null);
+    const ratio = (hits: number, total: number) => (total === 0 ? null : hits / total);
+    perWorker('mgm:worker_prefix_cache_lookups', 'Prompts the worker looked up in its prefix cache since it started.', (w) => w.batch?.prefixCache?.lookups ?? null);
+    perWorker('mgm:worker_prefix_cache_hits', 'Prompts that reused a cached prefix (keys/values) since the worker started.', (w) => w.batch?.prefixCache?.hits ?? null);
+    perWorker('mgm:worker_prefix_cache_hit_rate', 'Prefix cache hits over lookups since the worker started.', (w) =>
+      w.batch?.prefixCache ? ratio(w.batch.prefixCache.hits, w.batch.prefixCache.lookups) : null,
+    );
+    perWorker('mgm:worker_prefix_cache_token_hit_rate', 'Prompt positions taken from the prefix cache over all prompt positions looked up.', (w) =>
+      w.batch?.prefixCache ? ratio(w.batch.prefixCache.reusedTokens, w.batch.prefixCache.promptTokens) : null,
+    );
+    perWorker('mgm:worker_prefix_cache_vision_hits', 'Requests with an image whose vision graph the prefix cache spared.', (w) => w.batch?.prefixCache?.imageHits ?? null);
+    perWorker('mgm:worker_prefix_cache_tokens', 'KV-budget tokens the prefix cache holds now (evicted first when a sequence needs room).', (w) => w.batch?.prefixCache?.tokens ?? null);
+    perWorker('mgm:worker_prefix_cache_bytes', 'Memory of the prefix cache now (cached keys/values and image features).', (w) => w.batch?.prefixCache?.bytes ?? null);
+    perWorker('mgm:worker_prefix_cache_evictions', 'Prefix cache entries dropped for room since the worker started.', (w) => w.batch?.prefixCache?.evictions ?? null);
     perWorker('mgm:worker_jobs_done', 'Jobs the worker finished since it started.', (w) => w.jobsDone);
     perWorker('mgm:worker_jobs_failed', 'Jobs that failed on the worker since it started.', (w) => w.jobsFailed);
     perWorker('mgm:worker_tokens_per_second', 'Decode speed of the worker\'s recent jobs.', (w) => w.tokensPerSecond);

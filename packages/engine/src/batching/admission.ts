@@ -22,13 +22,26 @@ export interface Reservation {
 }
 
 /**
+ * Whoever keeps evictable KV beside the live sequences (the prefix cache): asked to give back
+ * at least `tokens` of what it holds, least recently used first, when a sequence needs room.
+ */
+export interface CachedKvHolder {
+  reclaim(tokens: number): void;
+}
+
+/**
  * Admission of sequences into the batch, first come first served: a sequence gets a slot when
  * fewer than maxBatch hold one and its worst-case KV need (prompt + every token it may still
  * generate) fits in what the budget has left. A sequence that could never fit fails at once.
+ *
+ * The one owner of the KV budget: it also counts the tokens of cached prefixes (holdCached),
+ * which only take budget nobody reserved, and are reclaimed before a sequence waits for room.
  */
 export class Admission {
   private held = 0;
   private reservedTokens = 0;
+  private cachedTokens = 0;
+  private cachedHolder: CachedKvHolder | null = null;
   private readonly queue: Waiter[] = [];
 
   constructor(readonly limits: AdmissionLimits) {}
@@ -43,6 +56,36 @@ export class Admission {
 
   get reserved(): number {
     return this.reservedTokens;
+  }
+
+  /** Tokens held by cached prefixes (evictable). */
+  get cached(): number {
+    return this.cachedTokens;
+  }
+
+  /** The holder of cached KV that admission reclaims from when a sequence needs room (one). */
+  setCachedKvHolder(holder: CachedKvHolder): void {
+    this.cachedHolder = holder;
+  }
+
+  /** Most tokens cached prefixes could hold now (all the budget no sequence reserved; 0 while one waits). */
+  roomForCached(): number {
+    return this.queue.length > 0 ? 0 : this.limits.kvBudgetTokens - this.reservedTokens;
+  }
+
+  /**
+   * Charges `tokens` of cached KV to the budget if they fit in what neither the sequences nor
+   * other cached entries hold, and no sequence is waiting; false (nothing charged) otherwise.
+   */
+  holdCached(tokens: number): boolean {
+    if (this.queue.length > 0 || this.reservedTokens + this.cachedTokens + tokens > this.limits.kvBudgetTokens) return false;
+    this.cachedTokens += tokens;
+    return true;
+  }
+
+  /** Gives back cached tokens charged by holdCached(). */
+  releaseCached(tokens: number): void {
+    this.cachedTokens = Math.max(0, this.cachedTokens - tokens);
   }
 
   /** Resolves once the sequence is admitted; rejects with the signal's reason if aborted first. */
@@ -76,8 +119,12 @@ export class Admission {
     });
   }
 
+  /** Whether a sequence gets in now; cached prefixes in its way are reclaimed first. */
   private fits(need: number): boolean {
-    return this.held < this.limits.maxBatch && this.reservedTokens + need <= this.limits.kvBudgetTokens;
+    if (this.held >= this.limits.maxBatch || this.reservedTokens + need > this.limits.kvBudgetTokens) return false;
+    const over = this.reservedTokens + this.cachedTokens + need - this.limits.kvBudgetTokens;
+    if (over > 0) this.cachedHolder?.reclaim(over);
+    return this.reservedTokens + this.cachedTokens + need <= this.limits.kvBudgetTokens;
   }
 
   private grant(need: number): Reservation {

@@ -59,10 +59,28 @@ export class DecoderRunner {
     return (out.inputs_embeds as ort.Tensor).data as Float32Array;
   }
 
-  /** Runs the prompt (already spliced embeddings, `n` rows); returns the last row of logits. */
+  /**
+   * Starts from a cached prefix instead of an empty cache: `past` holds the keys and values of
+   * the prompt's first `length` positions (`[1, heads, length, head_dim]` per past.* name), so
+   * prefill() then runs only the rest of the prompt. Call before prefill(), once.
+   */
+  resumeFrom(past: Record<string, ort.Tensor>, length: number): void {
+    if (this.length !== 0) throw new Error('resumeFrom() must come before the prefill');
+    for (const name of this.pastNames) {
+      const t = past[name];
+      if (!t || t.dims[2] !== length) throw new Error(`cached prefix has no ${name} of ${length} positions`);
+      this.feeds[name] = t;
+    }
+    this.length = length;
+  }
+
+  /**
+   * Runs the prompt (already spliced embeddings, `n` rows) after what the cache holds (nothing,
+   * or a prefix given to resumeFrom()); returns the last row of logits.
+   */
   async prefill(embeds: Float32Array, n: number): Promise<Float32Array> {
     const positions = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) positions[i] = BigInt(i);
+    for (let i = 0; i < n; i++) positions[i] = BigInt(this.length + i);
     const positionIds = new ort.Tensor('int64', positions, [1, n]);
     return this.run(new ort.Tensor('float32', embeds, [1, n, this.hidden]), positionIds, n);
   }

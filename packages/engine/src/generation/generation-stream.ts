@@ -27,6 +27,8 @@ export interface GenerationResult {
     /** Tokens the model produced, a final stop token included. */
     generated: number;
   };
+  /** Leading prompt positions (text + visual) taken from the prefix cache instead of prefilled. */
+  cachedPromptTokens?: number;
   timingsMs: GenerationTimings;
   /** Decode speed: tokens after the first over the decode time. */
   tokensPerSecond: number;

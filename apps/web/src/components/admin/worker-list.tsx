@@ -118,6 +118,11 @@ function WorkerRow({
             <p className="truncate text-xs tabular-nums text-slate-500" data-testid="worker-kv" title="KV cache in use of the budget; reserved = prompt + max new tokens of the admitted sequences">
               {batchSummary(worker.batch).kv}
             </p>
+            {worker.batch.prefixCache ? (
+              <p className="truncate text-xs tabular-nums text-slate-500" data-testid="worker-prefix-cache" title="prefix cache: requests that reused a cached prompt prefix, share of prompt positions not prefilled again, memory it holds (inside the KV budget, evicted first)">
+                {batchSummary(worker.batch).prefixCache}
+              </p>
+            ) : null}
           </>
         ) : (
           <p className="text-slate-400">–</p>
