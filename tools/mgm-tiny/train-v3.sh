@@ -6,6 +6,9 @@
 #   mgm-tiny-hd  LLM, projector and mining from the shipped v2 mgm-tiny (the mining already reads),
 #                HD inputs, HD_STEPS steps: the HD branch then only learns its 180-token layout.
 # Three runs on 2 cores, one thread each; then validation (recipe choice) and test, once.
+# It imports ../../models as its starting point: those are the v3 checkpoints since they shipped. To
+# reproduce v3 from v2, first put the v2 folders back (`git checkout d942885 -- models/llava-tiny
+# models/mgm-tiny`, the last commit that shipped v2), run this and train-v3-more.sh, then restore.
 set -euo pipefail
 cd "$(dirname "$0")"
 py=/usr/bin/python3
@@ -20,24 +23,10 @@ for n in llava-tiny mgm-tiny; do
   [ -f "$w/shipped-$n/model.pt" ] || $py -m mgm_tiny.import_onnx --folder "../../models/$n" \
     --tokenizer "$w/tokenizer.json" --out "$w/shipped-$n/model.pt" $([ "$n" = mgm-tiny ] && echo --towers-out "$w/towers.pt")
 done
-run() { # name, out folder, then extra arguments
-  local name=$1 out=$2
-  shift 2
-  $py -m mgm_tiny.train --name "$name" --recipe cpu --towers "$w/towers.pt" --aux-weight 0.3 --max-tokens 112 \
-    --tokenizer "$w/tokenizer.json" --exclude "$w/heldout-keys.json" --batch 16 --workers 0 --threads 1 \
-    --log-every 50 --save-every 100 --lr 1.5e-3 --warmup 50 --per-answer --seed "$SEED" --type-weight text=3.0 \
-    --out "$w/$out" "$@" > "$w/logs/$out.log" 2>&1
-}
-score() { # out folder
-  for split in val test; do
-    local set="$w/eval/test.jsonl"
-    [ "$split" = val ] && set="$w/val.jsonl"
-    $py -m mgm_tiny.evaluate --ckpt "$w/$1/model.pt" --tokenizer "$w/tokenizer.json" --set "$set" --threads 1 \
-      --out "$w/$1/$split-eval.json" | tee -a "$w/logs/eval.log"
-  done
-}
-(run llava-tiny llava-tiny-v3 --steps "$STEPS" --init-from "$w/shipped-llava-tiny/model.pt" && score llava-tiny-v3) &
-(run mgm-tiny mgm-tiny-v3 --steps "$STEPS" --init-from "$w/shipped-mgm-tiny/model.pt" && score mgm-tiny-v3) &
-(run mgm-tiny-hd mgm-tiny-hd-v3 --steps "$HD_STEPS" --init-llm-from "$w/shipped-mgm-tiny/model.pt" \
+. ./train-common.sh
+v3() { train "$@" --lr 1.5e-3 --warmup 50 --seed "$SEED"; }
+(v3 llava-tiny llava-tiny-v3 --steps "$STEPS" --init-from "$w/shipped-llava-tiny/model.pt" && score llava-tiny-v3) &
+(v3 mgm-tiny mgm-tiny-v3 --steps "$STEPS" --init-from "$w/shipped-mgm-tiny/model.pt" && score mgm-tiny-v3) &
+(v3 mgm-tiny-hd mgm-tiny-hd-v3 --steps "$HD_STEPS" --init-llm-from "$w/shipped-mgm-tiny/model.pt" \
   --init-mining-from "$w/shipped-mgm-tiny/model.pt" && score mgm-tiny-hd-v3) &
 wait

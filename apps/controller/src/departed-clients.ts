@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisKeys } from '@mgm/protocol';
 import type { JobDispatcher } from './job-dispatcher.ts';
+import { PeriodicSweep } from './periodic-sweep.ts';
 
 /** Takes the job ids whose grace ended (score <= now), at most ARGV[2], off the set: the caller owns them. */
 const TAKE_DUE_LUA = `
@@ -31,26 +32,18 @@ export interface DepartedClientsOptions {
  * is left to finish, so a client that comes back later still finds its answer.
  */
 export class DepartedClients {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: PeriodicSweep;
 
-  constructor(private readonly options: DepartedClientsOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .then(() => undefined)
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'departed-client sweep failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
+  constructor(private readonly options: DepartedClientsOptions) {
+    this.loop = new PeriodicSweep(() => this.sweep(), { intervalMs: this.options.intervalMs, logger: this.options.logger, what: 'departed-client sweep' });
   }
 
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  close(): Promise<void> {
+    return this.loop.close();
   }
 
   /** A client stopped following these jobs without their end (its connection closed). */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RedisKeys, UnsequencedFrame } from '@mgm/protocol';
 import type { JobDispatcher } from './job-dispatcher.ts';
 import type { WorkerRegistry } from './worker-registry.ts';
+import { PeriodicSweep } from './periodic-sweep.ts';
 
 /**
  * Active jobs of one queue whose worker is dead: the job names its worker (BullMQ's processedBy,
@@ -61,27 +62,20 @@ export interface WorkerFailoverOptions {
  * records that expired for want of renewal are not believed until the workers had time to renew.
  */
 export class WorkerFailover {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: PeriodicSweep;
   private lastScanEndedAt = 0;
   private trustRecordsAfter = 0;
 
-  constructor(private readonly options: WorkerFailoverOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.check()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'failover check failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.options.intervalMs);
-    this.timer.unref();
+  constructor(private readonly options: WorkerFailoverOptions) {
+    this.loop = new PeriodicSweep(() => this.check(), { intervalMs: this.options.intervalMs, logger: this.options.logger, what: 'failover check' });
   }
 
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  close(): Promise<void> {
+    return this.loop.close();
   }
 
   async check(): Promise<void> {

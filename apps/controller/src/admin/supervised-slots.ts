@@ -11,6 +11,7 @@ import {
   type SupervisorCommand,
   type SupervisorKeys,
 } from '@mgm/protocol';
+import { PendingAcks } from './pending-acks.ts';
 
 export interface SupervisedSlotsDeps {
   redis: Redis;
@@ -28,10 +29,11 @@ export interface SupervisedSlotsDeps {
  */
 export class SupervisedSlots {
   private readonly keys: SupervisorKeys;
-  private readonly pending = new Map<string, (ack: SupervisorAck) => void>();
+  private readonly pending: PendingAcks<SupervisorAck>;
 
   constructor(private readonly deps: SupervisedSlotsDeps) {
     this.keys = supervisorKeys(deps.prefix);
+    this.pending = new PendingAcks(deps.ackTimeoutMs);
   }
 
   async start(): Promise<void> {
@@ -42,7 +44,7 @@ export class SupervisedSlots {
         this.deps.logger.warn({ issues: parsed.error.issues.length }, 'ignoring an invalid supervisor answer');
         return;
       }
-      this.pending.get(parsed.data.commandId)?.(parsed.data);
+      this.pending.settle(parsed.data.commandId, parsed.data);
     });
     await this.deps.subscriber.subscribe(this.keys.acks);
   }
@@ -79,20 +81,10 @@ export class SupervisedSlots {
     }
     if (slot.state !== 'stopped') throw new MgmError('BAD_REQUEST', `the worker of ${slotId} is ${slot.state} (${slot.workerId}): there is nothing to restart`);
     const command: SupervisorCommand = { action: 'restart', slotId, commandId: randomUUID(), issuedAt: Date.now() };
-    const answered = new Promise<SupervisorAck | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(command.commandId);
-        resolve(null);
-      }, this.deps.ackTimeoutMs);
-      this.pending.set(command.commandId, (ack) => {
-        clearTimeout(timer);
-        this.pending.delete(command.commandId);
-        resolve(ack);
-      });
-    });
+    const answered = this.pending.wait(command.commandId);
     const receivers = await this.deps.redis.publish(this.keys.commands, JSON.stringify(command));
     if (receivers === 0) {
-      this.pending.delete(command.commandId);
+      this.pending.forget(command.commandId);
       throw new MgmError('WORKER_FAILED', `the supervisor of ${slotId} (${slot.supervisor}) does not listen any more: it cannot restart the worker`);
     }
     const ack = await answered;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MgmError, adminAckSchema, type AdminAck, type AdminAction, type AdminCommand, type RedisKeys } from '@mgm/protocol';
+import { PendingAcks } from './pending-acks.ts';
 
 export interface WorkerCommandsDeps {
   redis: Redis;
@@ -17,9 +18,11 @@ export interface WorkerCommandsDeps {
  * worker's acknowledgement, so the dashboard can say what actually happened.
  */
 export class WorkerCommands {
-  private readonly pending = new Map<string, (ack: AdminAck) => void>();
+  private readonly pending: PendingAcks<AdminAck>;
 
-  constructor(private readonly deps: WorkerCommandsDeps) {}
+  constructor(private readonly deps: WorkerCommandsDeps) {
+    this.pending = new PendingAcks(deps.ackTimeoutMs);
+  }
 
   async start(): Promise<void> {
     this.deps.subscriber.on('message', (channel: string, message: string) => {
@@ -31,27 +34,17 @@ export class WorkerCommands {
         this.deps.logger.warn({ err: error }, 'ignoring an invalid admin ack');
         return;
       }
-      this.pending.get(ack.commandId)?.(ack);
+      this.pending.settle(ack.commandId, ack);
     });
     await this.deps.subscriber.subscribe(this.deps.keys.adminAck);
   }
 
   async send(workerId: string, action: AdminAction): Promise<AdminAck> {
     const command: AdminCommand = { action, workerId, commandId: randomUUID(), issuedAt: Date.now() };
-    const acked = new Promise<AdminAck | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(command.commandId);
-        resolve(null);
-      }, this.deps.ackTimeoutMs);
-      this.pending.set(command.commandId, (ack) => {
-        clearTimeout(timer);
-        this.pending.delete(command.commandId);
-        resolve(ack);
-      });
-    });
+    const acked = this.pending.wait(command.commandId);
     const receivers = await this.deps.redis.publish(this.deps.keys.adminChannel, JSON.stringify(command));
     if (receivers === 0) {
-      this.pending.get(command.commandId)?.({ ...command, ok: false, state: 'ready', message: '', at: Date.now() });
+      this.pending.forget(command.commandId);
       throw new MgmError('WORKER_FAILED', `no worker listens on the admin channel: ${workerId} did not get "${action}"`);
     }
     const ack = await acked;
