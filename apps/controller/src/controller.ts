@@ -132,6 +132,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     registry,
     dispatcher,
     relay,
+    departed,
     labels,
     limits,
     authorizeAdmin: async (req) => (await admin.auth.authorize(req.headers)) !== null,

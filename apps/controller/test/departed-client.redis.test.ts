@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientFrame, GenerateAck, RedisKeys } from '@mgm/protocol';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { ArenaClientToServerEvents, ArenaServerToClientEvents, ClientFrame, GenerateAck, RedisKeys } from '@mgm/protocol';
 import { connect, readFramesUntilEnd, startTestWorker, testNamespace, waitFor, type TestWorker } from '@mgm/worker/testing';
 import { DEFAULT_LIMITS } from '../src/limits/index.ts';
 import { framesUntilEnd, openClient, startTestController, type ClientSocket, type TestController } from './test-controller.ts';
@@ -80,5 +81,31 @@ describe('a client that leaves', () => {
     const frames: ClientFrame[] = (await resumed).get(kept)!;
     expect(frames.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
     expect(await departedCount()).toBe(1);
+  });
+
+  it('in the arena too: a battle still queued when its client left for good is cancelled, both sides', async () => {
+    const beta = await startTestWorker(keys, { name: 'beta', tokenDelayMs: 50, answer: () => 'b '.repeat(40), concurrency: 1 });
+    try {
+      // Both models busy with a chat answer each, so the battle's two jobs wait in their queues.
+      const chat = await client();
+      const busy: GenerateAck = await chat.timeout(5000).emitWithAck('generate', { messages: [{ role: 'user', content: 'go' }], models: ['alpha', 'beta'] });
+      if (!busy.ok) throw new Error(busy.error.message);
+      await waitFor(async () => (await Promise.all(busy.jobs.map((j) => redis.xlen(keys.jobStream(j.jobId))))).every((n) => n > 0), 'both chat answers to start');
+
+      const arena: Socket<ArenaServerToClientEvents, ArenaClientToServerEvents> = connectSocket(`${ctl.url}/arena`, { transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => {
+        arena.once('connect', () => resolve());
+        arena.once('connect_error', reject);
+      });
+      const ask = await arena.timeout(5000).emitWithAck('ask', { question: 'which is better?' });
+      if (!ask.ok) throw new Error(ask.error.message);
+      const before = await departedCount();
+      arena.disconnect();
+
+      await waitFor(async () => ((await departedCount()) - before >= 2 ? true : undefined), 'both queued sides to be cancelled', 10_000);
+      for (const model of ['alpha', 'beta']) expect(await ctl.controller.dispatcher.queue(model).getWaitingCount()).toBe(0);
+    } finally {
+      await beta.close();
+    }
   });
 });

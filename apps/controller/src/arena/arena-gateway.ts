@@ -18,6 +18,7 @@ import {
   type JobMeta,
   type StreamFrame,
 } from '@mgm/protocol';
+import type { DepartedClients } from '../departed-clients.ts';
 import type { FrameRelay, FrameSubscription } from '../frame-relay.ts';
 import { clientIp, sessionOf, type ClientIdentity, type ClientLimits } from '../limits/index.ts';
 import type { GatewayServer } from '../socket-gateway.ts';
@@ -35,6 +36,8 @@ export interface ArenaGatewayDeps {
   relay: FrameRelay;
   /** Per-client limits on battles, questions and votes; null: none. */
   limits: ClientLimits | null;
+  /** Notes the answers a client stopped following, so its queued ones are cancelled; null: never. */
+  departed?: DepartedClients | null;
   logger: Logger;
 }
 
@@ -95,7 +98,9 @@ export function attachArenaGateway(io: GatewayServer, deps: ArenaGatewayDeps): A
 
     socket.on('disconnect', () => {
       for (const subscription of subscriptions.values()) deps.relay.unsubscribe(subscription);
+      const waitedFor = [...subscriptions.keys()];
       subscriptions.clear();
+      deps.departed?.left(waitedFor).catch((error: unknown) => logger.warn({ err: error }, 'could not note the answers of a departed arena client'));
     });
 
     socket.on('ask', (raw, ack) => {
@@ -141,6 +146,7 @@ export function attachArenaGateway(io: GatewayServer, deps: ArenaGatewayDeps): A
         const request = parsed.data;
         const { battle, meta } = await deps.arena.resumeTarget(request);
         if (!subscriptions.has(meta.jobId)) roomFor(1);
+        await deps.departed?.returned(meta.jobId);
         reply({ ok: true });
         follow(meta, { battle, turn: request.turn, attempt: request.attempt, side: request.side }, request.afterSeq);
       })().catch(fail('resume', reply));

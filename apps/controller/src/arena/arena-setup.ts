@@ -18,6 +18,7 @@ import { createLeaderboardThread } from './leaderboard-thread.ts';
 import type { ArenaWeights } from './model-draw.ts';
 import { createVoteRoutes } from './vote-routes.ts';
 import { VoteStore } from './vote-store.ts';
+import type { DepartedClients } from '../departed-clients.ts';
 
 export interface ArenaSetupOptions {
   redis: Redis;
@@ -29,6 +30,8 @@ export interface ArenaSetupOptions {
   labels: WorkerLabels;
   /** Per-client limits on battles, questions and votes; null: none. */
   limits: ClientLimits | null;
+  /** Queued jobs of clients that left and did not come back are cancelled; null: never. */
+  departed?: DepartedClients | null;
   /** Whether a request carries the admin token or session (the vote export is admin-only). */
   authorizeAdmin: (req: IncomingMessage) => Promise<boolean>;
   logger: Logger;
@@ -95,7 +98,7 @@ export async function createArena(options: ArenaSetupOptions): Promise<ArenaSetu
       );
     },
     attach: (io) => {
-      attachArenaGateway(io, { arena, relay: options.relay, limits: options.limits, logger });
+      attachArenaGateway(io, { arena, relay: options.relay, limits: options.limits, departed: options.departed ?? null, logger });
     },
     close: async () => {
       leaderboard.close();
