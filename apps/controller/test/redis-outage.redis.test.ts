@@ -1,15 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys, type ClientFrame, type GenerateAck } from '@mgm/protocol';
-import { silentLogger } from '@mgm/worker/testing';
-import { ImageKernels, normalizeUpload } from '@mgm/vision';
-import { createController, type Controller } from '../src/controller.ts';
-import { connectRedis, redisReady } from '../src/redis-connection.ts';
+import type { ClientFrame, GenerateAck } from '@mgm/protocol';
+import type { Controller } from '../src/controller.ts';
 import { makePng } from './make-png.ts';
-import { startPrivateRedis, type PrivateRedis } from './private-redis.ts';
+import type { PrivateRedis } from './private-redis.ts';
+import { startPrivateRedisController, type PrivateRedisController } from './private-redis-controller.ts';
 import { spawnFakeWorker, type SpawnedWorker } from './spawn-fake-worker.ts';
 import { framesUntilEnd, openClient, type ClientSocket } from './test-controller.ts';
 
@@ -20,33 +14,11 @@ const sockets: ClientSocket[] = [];
 let server: PrivateRedis;
 let controller: Controller;
 let url: string;
-const connections: Redis[] = [];
+let stack: PrivateRedisController | undefined;
 
-/** A controller wired as main.ts wires it (fail-fast command connections), on a private Redis. */
 beforeAll(async () => {
-  server = await startPrivateRedis();
-  const redis = connectRedis(server.url, 'controller', silentLogger, 'commands');
-  connections.push(redis);
-  await redisReady(redis);
-  const kernels = new ImageKernels();
-  controller = await createController({
-    redis,
-    connect: (role, kind) => {
-      const c = connectRedis(server.url, role, silentLogger, kind);
-      connections.push(c);
-      return c;
-    },
-    keys: redisKeys(PREFIX),
-    logger: silentLogger,
-    normalizeUpload: (bytes) => normalizeUpload(bytes, { maxBytes: 1024 * 1024 }, kernels),
-    dataDir: await mkdtemp(path.join(tmpdir(), 'mgm-outage-')),
-    imageTtlSeconds: 120,
-    maxUploadBytes: 1024 * 1024,
-    jobTtlSeconds: 120,
-    watchdogIntervalMs: 300,
-    admin: { token: TOKEN, defaultMetrics: false },
-  });
-  url = `http://127.0.0.1:${await controller.listen(0, '127.0.0.1')}`;
+  stack = await startPrivateRedisController(PREFIX, { admin: { token: TOKEN, defaultMetrics: false } });
+  ({ server, controller, url } = stack);
 });
 
 afterAll(async () => {
@@ -55,10 +27,7 @@ afterAll(async () => {
     w.kill('SIGKILL');
     await w.exited;
   }
-  await controller?.close();
-  await new Promise<void>((resolve) => controller?.http.close(() => resolve()) ?? resolve());
-  connections.forEach((c) => c.disconnect());
-  await server?.kill();
+  await stack?.close();
 });
 
 const png = makePng(8, 8, [1, 2, 3]);

@@ -1,14 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys, type GenerateAck } from '@mgm/protocol';
-import { silentLogger } from '@mgm/worker/testing';
-import { ImageKernels, normalizeUpload } from '@mgm/vision';
-import { createController, type Controller } from '../src/controller.ts';
-import { connectRedis, redisReady } from '../src/redis-connection.ts';
-import { startPrivateRedis, type PrivateRedis } from './private-redis.ts';
+import type { GenerateAck } from '@mgm/protocol';
+import type { Controller } from '../src/controller.ts';
+import type { PrivateRedis } from './private-redis.ts';
+import { startPrivateRedisController, type PrivateRedisController } from './private-redis-controller.ts';
 import { spawnFakeWorker, type SpawnedWorker } from './spawn-fake-worker.ts';
 import { framesUntilEnd, openClient, textOf, type ClientSocket } from './test-controller.ts';
 
@@ -19,31 +13,11 @@ let controller: Controller;
 let url: string;
 let worker: SpawnedWorker | undefined;
 let socket: ClientSocket | undefined;
-const connections: Redis[] = [];
+let stack: PrivateRedisController | undefined;
 
 beforeAll(async () => {
-  server = await startPrivateRedis();
-  const redis = connectRedis(server.url, 'controller', silentLogger, 'commands');
-  connections.push(redis);
-  await redisReady(redis);
-  const kernels = new ImageKernels();
-  controller = await createController({
-    redis,
-    connect: (role, kind) => {
-      const c = connectRedis(server.url, role, silentLogger, kind);
-      connections.push(c);
-      return c;
-    },
-    keys: redisKeys(PREFIX),
-    logger: silentLogger,
-    normalizeUpload: (bytes) => normalizeUpload(bytes, { maxBytes: 1024 * 1024 }, kernels),
-    dataDir: await mkdtemp(path.join(tmpdir(), 'mgm-stall-')),
-    imageTtlSeconds: 120,
-    maxUploadBytes: 1024 * 1024,
-    jobTtlSeconds: 120,
-    watchdogIntervalMs: 300,
-  });
-  url = `http://127.0.0.1:${await controller.listen(0, '127.0.0.1')}`;
+  stack = await startPrivateRedisController(PREFIX);
+  ({ server, controller, url } = stack);
 });
 
 afterAll(async () => {
@@ -52,10 +26,7 @@ afterAll(async () => {
     worker.kill('SIGKILL');
     await worker.exited;
   }
-  await controller?.close();
-  await new Promise<void>((resolve) => controller?.http.close(() => resolve()) ?? resolve());
-  connections.forEach((c) => c.disconnect());
-  await server?.kill();
+  await stack?.close();
 });
 
 describe('when Redis stalls for longer than the worker records live', () => {
