@@ -3,8 +3,9 @@
  * votes of growing size: `npx tsx apps/controller/bench/leaderboard-bench.ts`. The controller
  * recomputes it only when a vote was added since the last request.
  */
-import { bootstrapBradleyTerry, fitBradleyTerry, mulberry32, type PairBattle, type PairOutcome } from '../src/arena/bradley-terry.ts';
-const random = mulberry32(1);
+import { seededRandom } from '@mgm/protocol';
+import { bootstrapBradleyTerry, fitBradleyTerry, type PairBattle, type PairOutcome } from '../src/arena/bradley-terry.ts';
+const random = seededRandom(1);
 function data(k: number, n: number, skew: number): PairBattle[] {
   const strength = Array.from({ length: k }, (_, i) => Math.exp(skew * i));
   const out: PairBattle[] = [];

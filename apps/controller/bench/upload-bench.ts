@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { voteRecordSchema, type VoteRecord } from '@mgm/protocol';
 import { sampleVote } from '../test/sample-votes.ts';
-import { mulberry32 } from '../src/arena/bradley-terry.ts';
+import { seededRandom } from '@mgm/protocol';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +54,7 @@ async function nearLimitJpeg(): Promise<Buffer> {
   const width = 7716;
   const height = 5145;
   const raw = Buffer.allocUnsafe(width * height * 3);
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
@@ -74,7 +74,7 @@ const clampByte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round
 
 /** Counted blind arena votes among 10 models of different strengths (seeded). */
 function syntheticVotes(n: number, seed: number, start = Date.now() - n * 1000): VoteRecord[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const models = Array.from({ length: 10 }, (_, i) => `bench-model-${i}`);
   const base = sampleVote();
   const votes: VoteRecord[] = [];

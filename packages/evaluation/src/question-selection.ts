@@ -1,20 +1,10 @@
+import { seededRandom } from '@mgm/protocol';
+
 export interface QuestionSelection {
   /** The first N questions, as `mgm eval --limit N`. */
   limit?: number;
   /** N questions drawn at random (seeded, so a run can be repeated), kept in file order. */
   sample?: { size: number; seed: number };
-}
-
-/** mulberry32: a small seeded PRNG, the same sequence on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

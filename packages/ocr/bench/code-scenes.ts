@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENE_COLOURS, SCENE_SHAPES, type SceneColour, type SceneSpec, sceneSvg } from '@mgm/imagegen';
+import { seededRandom } from '@mgm/protocol';
 import sharp from 'sharp';
 
 /** A picture holding a code, and the code. */
@@ -29,18 +30,6 @@ export const SCENE_VARIANTS: readonly SceneVariant[] = [
   { name: '192→288 px bilinear (4.5 px/dot)', size: 192, resizeTo: 288 },
 ];
 
-/** A small seeded generator (mulberry32): the same scenes on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A scene of up to 4 shapes and a 3-digit code in a random cell. */
 export function randomCodeScene(rnd: () => number, code?: string): SceneSpec {
   const cells = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -66,7 +55,7 @@ export async function renderScene(spec: SceneSpec, variant: SceneVariant): Promi
 
 /** `count` scenes drawn from `seed`, the variants taken in turn; `codes` fixes the first codes. */
 export async function renderedCodeScenes(count: number, seed: number, codes: readonly string[] = []): Promise<CodeScene[]> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const scenes: CodeScene[] = [];
   for (let i = 0; i < count; i++) {
     const variant = SCENE_VARIANTS[i % SCENE_VARIANTS.length] as SceneVariant;

@@ -28,3 +28,4 @@ export * from './admin-view.ts';
 export * from './api-keys.ts';
 export * from './image-lens.ts';
 export * from './worker-supervisor.ts';
+export * from './seeded-random.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapBradleyTerry, fitBradleyTerry, mulberry32, quantile, type PairBattle, type PairOutcome } from './bradley-terry.ts';
+import { seededRandom } from '@mgm/protocol';
+import { bootstrapBradleyTerry, fitBradleyTerry, quantile, type PairBattle, type PairOutcome } from './bradley-terry.ts';
 
 const repeat = (count: number, battle: PairBattle): PairBattle[] => Array.from({ length: count }, () => battle);
 const battle = (a: string, b: string, outcome: PairOutcome): PairBattle => ({ a, b, outcome });
@@ -48,7 +49,7 @@ describe('fitBradleyTerry', () => {
   });
 
   it('satisfies the likelihood equations on an irregular data set', () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const models = ['m1', 'm2', 'm3', 'm4', 'm5'];
     const outcomes: PairOutcome[] = ['a', 'b', 'tie', 'both-bad', 'a'];
     const battles: PairBattle[] = [];

@@ -1,3 +1,5 @@
+import { seededRandom } from '@mgm/protocol';
+
 /** The result of one blind pairwise vote, as FastChat's arena records it. */
 export type PairOutcome = 'a' | 'b' | 'tie' | 'both-bad';
 
@@ -165,7 +167,7 @@ export function bootstrapBradleyTerry(
   battles: readonly PairBattle[],
   options: { rounds: number; seed: number; scale?: RatingScale },
 ): Map<string, BootstrapInterval> {
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const samples = new Map<string, number[]>();
   const encoded = encodeBattles(battles);
   const n = battles.length;
@@ -195,16 +197,4 @@ export function quantile(sorted: readonly number[], q: number): number {
   const lower = Math.floor(position);
   const upper = Math.ceil(position);
   return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
-}
-
-/** A small seeded PRNG (uniform in [0, 1)): reproducible bootstrap resamples. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

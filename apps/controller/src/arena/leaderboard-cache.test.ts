@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VoteChoice, VoteRecord } from '@mgm/protocol';
 import { silentLogger } from '@mgm/worker/testing';
 import { samplePane, sampleVote } from '../../test/sample-votes.ts';
-import { mulberry32 } from './bradley-terry.ts';
+import { seededRandom } from '@mgm/protocol';
 import { computeLeaderboard, leaderboardOfSummary, type LeaderboardOptions, type VoteSummary } from './leaderboard.ts';
 import { LeaderboardCache } from './leaderboard-cache.ts';
 import { createLeaderboardThread, type LeaderboardThread } from './leaderboard-thread.ts';
 
 /** Seeded votes among 6 models: counted blind votes, some not counted, some named (compare page). */
 function votes(n: number, seed: number, from = 0): VoteRecord[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: n }, (_, k) => {
     const t = from + k;
     const i = Math.floor(random() * 6);

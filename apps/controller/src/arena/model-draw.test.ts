@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSummary } from '@mgm/protocol';
-import { mulberry32 } from './bradley-terry.ts';
+import { seededRandom } from '@mgm/protocol';
 import { arenaCandidates, drawPair, parseArenaWeights } from './model-draw.ts';
 
 function summary(id: string, overrides: Partial<ModelSummary> = {}): ModelSummary {
@@ -65,7 +65,7 @@ describe('drawPair', () => {
       { id: 'y', displayName: 'Y', weight: 1 },
       { id: 'z', displayName: 'Z', weight: 1 },
     ];
-    const random = mulberry32(3);
+    const random = seededRandom(3);
     const draws = 20_000;
     const seen = { x: 0, y: 0, z: 0 };
     let xOnSideA = 0;
