@@ -56,6 +56,17 @@ async function askAndFreeze(): Promise<{ jobId: string; frames: Promise<ClientFr
   throw new Error('no answer could be frozen mid-way in 5 tries');
 }
 
+/** kill -9 of the worker answering a fresh question, mid-answer: the frames its client saw, and how long after the kill they ended. */
+async function killMidAnswer(): Promise<{ seen: ClientFrame[]; endedAfterMs: number }> {
+  const { frames, frozen } = await askAndFreeze();
+  frozen.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  const seen = await frames;
+  const endedAfterMs = Date.now() - killedAt;
+  workers.delete(frozen.workerId);
+  return { seen, endedAfterMs };
+}
+
 function expectWholeAnswer(frames: Array<ClientFrame | StreamFrame>): void {
   expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
   expect(frames.filter((f) => f.type === 'end' || f.type === 'error')).toHaveLength(1);
@@ -104,12 +115,7 @@ describe('worker failures with real worker processes', () => {
   });
 
   it('kill -9 mid-answer: the other worker answers it again from the start, whole, without a long hang', async () => {
-    const { frames, frozen } = await askAndFreeze();
-    frozen.child.kill('SIGKILL');
-    const killedAt = Date.now();
-    const seen = await frames;
-    const endedAfterMs = Date.now() - killedAt;
-    workers.delete(frozen.workerId);
+    const { seen, endedAfterMs } = await killMidAnswer();
     expectWholeAnswer(seen);
     expect(seen.filter((f) => f.type === 'start')).toHaveLength(2);
     expect(endedAfterMs).toBeLessThan(NO_HANG_MS);
@@ -117,12 +123,7 @@ describe('worker failures with real worker processes', () => {
 
   it('kill -9 of the last worker of the model mid-answer: NO_WORKER, without a long hang', async () => {
     expect(workers.size).toBe(1);
-    const { frames, frozen } = await askAndFreeze();
-    frozen.child.kill('SIGKILL');
-    const killedAt = Date.now();
-    const seen = await frames;
-    const endedAfterMs = Date.now() - killedAt;
-    workers.delete(frozen.workerId);
+    const { seen, endedAfterMs } = await killMidAnswer();
     expect(seen.map((f) => f.seq)).toEqual(seen.map((_, i) => i));
     expect(seen.at(-1)).toMatchObject({ type: 'error', code: 'NO_WORKER', message: expect.stringContaining('micro-mgm') });
     expect(endedAfterMs).toBeLessThan(NO_HANG_MS);
