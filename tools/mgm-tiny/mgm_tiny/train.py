@@ -15,7 +15,7 @@ from .labels import NO_DIGIT
 from .model import MGMTiny
 from .qa import TRAIN_WEIGHTS
 from .samples import IGNORE, SampleBuilder, TrainStream, collate
-from .schedule import warmup_cosine
+from .schedule import budget_steps, warmup_cosine
 from .tokenizer import Tokenizer
 
 
@@ -105,7 +105,7 @@ def main() -> None:
     ap.add_argument("--init-mining-from", default="",
                     help="start the patch info mining projectors from another mgm checkpoint (one that already reads)")
     ap.add_argument("--time-budget", type=float, default=0.0,
-                    help="seconds: after 50 steps, cut --steps so the run ends within this budget")
+                    help="seconds: every 50 steps, cut --steps so the run ends within this budget at the recent pace")
     ap.add_argument("--type-weight", action="append", default=[], metavar="TYPE=W",
                     help="how often a question type is drawn, in place of qa.TRAIN_WEIGHTS' figure (repeatable)")
     args = ap.parse_args()
@@ -191,15 +191,21 @@ def main() -> None:
         model.vision_tower.eval()
         if cfg.architecture == "mgm":
             model.vision_tower_aux.eval()
-    t0 = time.time()
+    t0 = t_mark = time.time()
     running = running_aux = 0.0
     for step, batch in enumerate(loader):
         if step >= args.steps:
             break
-        if step == 50 and args.time_budget > 0:
-            per_step = (time.time() - t0) / 50
-            args.steps = max(100, min(args.steps, int(args.time_budget / per_step)))
-            print(json.dumps({"event": "budget", "s_per_step": round(per_step, 4), "steps": args.steps}), flush=True)
+        if step > 0 and step % 50 == 0 and args.time_budget > 0:
+            # Re-checked every 50 steps at the recent pace: a shared machine's load changes mid-run.
+            now = time.time()
+            per_step = (now - t_mark) / 50
+            t_mark = now
+            fitted = budget_steps(step, args.steps, args.time_budget - (now - t0), per_step)
+            if fitted != args.steps:
+                args.steps = fitted
+                print(json.dumps({"event": "budget", "step": step, "s_per_step": round(per_step, 4), "steps": args.steps}),
+                      flush=True)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         per_answer = args.per_answer or 0 <= args.per_answer_from <= step
