@@ -49,4 +49,14 @@ describe('parseWorkerConfig', () => {
     expect(parseWorkerConfig(['--model', 'm'], { WORKER_PREFIX_CACHE_MB: '12.5' }).prefixCacheMb).toBe(12.5);
     expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_PREFIX_CACHE_MB: '-1' })).toThrow(/prefixCacheMb/);
   });
+
+  it('runs vision and prefill on a thread of their own for a batching CPU worker (--prefill-thread auto), or as told', () => {
+    expect(parseWorkerConfig(['--model', 'm'], {})).toMatchObject({ prefillThread: true, prefillThreads: 1 });
+    expect(parseWorkerConfig(['--model', 'm', '--max-batch', '1'], {}).prefillThread).toBe(false);
+    expect(parseWorkerConfig(['--model', 'm', '--device', 'cuda:0'], {}).prefillThread).toBe(false);
+    expect(parseWorkerConfig(['--model', 'm', '--prefill-thread', 'off'], {}).prefillThread).toBe(false);
+    expect(parseWorkerConfig(['--model', 'm', '--max-batch', '1'], { WORKER_PREFILL_THREAD: 'on', WORKER_PREFILL_THREADS: '2' })).toMatchObject({ prefillThread: true, prefillThreads: 2 });
+    expect(() => parseWorkerConfig(['--model', 'm', '--device', 'cuda:0', '--prefill-thread', 'on'], {})).toThrow(/cpu only/);
+    expect(() => parseWorkerConfig(['--model', 'm', '--prefill-thread', 'maybe'], {})).toThrow(/prefillThread/);
+  });
 });

@@ -13,6 +13,8 @@ import { type Logger, pino } from 'pino';
 import { parseDevice } from './execution-provider.ts';
 import { GenerationStream } from './generation/generation-stream.ts';
 import type { ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
+import { LocalPrefill, type PrefillExecutor } from './batching/prefill-executor.ts';
+import { PrefillThread } from './batching/prefill-thread.ts';
 import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts';
 import { MgmTokenizer } from './mgm-tokenizer.ts';
 import { type BatchLayout, type BatchStats, BatchScheduler } from './batching/batch-scheduler.ts';
@@ -53,6 +55,14 @@ export interface LoadModelOptions {
    * 0 turns it off. Default: the whole KV budget.
    */
   prefixCacheTokens?: number;
+  /**
+   * Run new sequences' image preprocessing, vision and prefill on a worker thread with its own
+   * sessions (a second copy of the graphs in memory), so the batch's decode steps keep running
+   * meanwhile; off: they take turns with the steps on the model's thread. CPU only. Default false.
+   */
+  prefillThread?: boolean;
+  /** onnxruntime intra-op threads of the prefill thread's sessions (default: intraOpThreads). */
+  prefillThreadOps?: number;
 }
 
 /** The engine's default batch size (the worker's default is measured: see the README). */
@@ -104,6 +114,11 @@ export class MgmModel {
     private readonly sessions: ModelSessions,
     private readonly ctx: GenerationContext,
   ) {}
+
+  /** Whether new sequences' vision and prefill run on a thread of their own, beside the decode steps. */
+  get prefillConcurrent(): boolean {
+    return this.ctx.prefill.concurrent;
+  }
 
   /**
    * Streams the answer to the last user message. Throws MgmError at once for an invalid
@@ -158,6 +173,7 @@ export class MgmModel {
     if (this.closed) return;
     this.closed = true;
     this.ctx.prefixCache.clear();
+    await this.ctx.prefill.close();
     await Promise.all([this.sessions.vision.release(), this.sessions.embed.release(), this.sessions.decoder.release()]);
   }
 }
@@ -228,6 +244,30 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     if (id !== undefined) stopTokenIds.add(id);
   }
   const hiddenIds = new Set<number>([st.bos_id, st.pad_id].filter((x): x is number => x !== undefined && !stopTokenIds.has(x)));
+  const prepareImage = async (image: Exclude<ImageInput, PreprocessedImage>, mode: ImageMode | undefined): Promise<PreprocessedImage> => {
+    const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
+    return vision.preprocess(decoded, spec, mode);
+  };
+  let prefill: PrefillExecutor;
+  if (opts.prefillThread) {
+    if (device.backend !== 'cpu') throw new MgmError('BAD_REQUEST', `prefillThread is for the CPU device only (it loads a second copy of the graphs on its thread), not ${device.device}`);
+    try {
+      prefill = await PrefillThread.start({
+        checkpoint: path.resolve(dirOrManifestPath),
+        dtype,
+        preprocess: opts.vision === undefined,
+        logger,
+        prepareImage,
+        ...(opts.prefillThreadOps ?? opts.intraOpThreads ? { intraOpThreads: opts.prefillThreadOps ?? opts.intraOpThreads } : {}),
+        ...(opts.allowSpinning !== undefined ? { allowSpinning: opts.allowSpinning } : {}),
+      });
+    } catch (err) {
+      await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
+      throw err;
+    }
+  } else {
+    prefill = new LocalPrefill({ ...sessions, manifest, compute: scheduler.compute, prepareImage });
+  }
   const ctx: GenerationContext = {
     manifest,
     sessions,
@@ -235,13 +275,11 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     stopStrings: template.stopStrings,
     stopTokenIds,
     hiddenIds,
-    prepareImage: async (image, mode): Promise<PreprocessedImage> => {
-      const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
-      return vision.preprocess(decoded, spec, mode);
-    },
+    prepareImage,
     logger,
     scheduler,
     prefixCache,
+    prefill,
   };
   const info: ModelInfo = {
     name: manifest.name,
@@ -256,7 +294,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     visualTokens: manifest.image.visual_tokens,
     contextLength: manifest.context_length,
   };
-  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens, prefixCacheTokens }, 'model loaded');
+  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens, prefixCacheTokens, prefillThread: prefill.concurrent }, 'model loaded');
   return new MgmModel(manifest, info, sessions, ctx);
 }
 
