@@ -1,6 +1,6 @@
 /**
  * The prefill thread (see PrefillThread): its own vision, embed and decoder sessions of the
- * checkpoint; it runs one request at a time, in arrival order, and sends back typed arrays
+ * checkpoint; it runs their calls one at a time, in arrival order, and sends back typed arrays
  * (moved, not copied, where they own their buffer).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -41,6 +41,16 @@ try {
   const vision: VisionApi | null = init.preprocess ? createVision() : null;
   const spec = vision?.parseSpec(manifest.image);
 
+  // One onnxruntime call at a time (two at once would only share this thread's cores), in
+  // arrival order; an image's decoding and preprocessing run before its turn, beside the call in
+  // flight (sharp decodes on libuv's threads).
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(fn);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+
   const handle = async (req: PrefillThreadRequest): Promise<void> => {
     try {
       if (req.kind === 'encode') {
@@ -52,20 +62,26 @@ try {
         else throw new Error('the prefill thread was given an image to preprocess but has no preprocessor');
         assertImageTensors(img, manifest);
         const preprocessMs = now() - tp;
-        const tv = now();
-        const features = await encodeImage(sessions.vision, img, manifest);
-        const visionMs = now() - tv;
+        let visionMs = 0;
+        const features = await inTurn(async () => {
+          const tv = now();
+          const out = await encodeImage(sessions.vision, img, manifest);
+          visionMs = now() - tv;
+          return out;
+        });
         send({ id: req.id, kind: 'encoded', features, preprocessMs, visionMs }, transferables([features]));
         return;
       }
-      const out = await runPrefill(sessions.embed, sessions.decoder, manifest, {
-        ids: req.ids,
-        imageAt: req.imageAt,
-        visual: req.visual,
-        features: req.features,
-        prefix: req.prefix ? { past: fromWireTensors(req.prefix.past), length: req.prefix.length } : null,
-        promptLength: req.promptLength,
-      });
+      const out = await inTurn(() =>
+        runPrefill(sessions.embed, sessions.decoder, manifest, {
+          ids: req.ids,
+          imageAt: req.imageAt,
+          visual: req.visual,
+          features: req.features,
+          prefix: req.prefix ? { past: fromWireTensors(req.prefix.past), length: req.prefix.length } : null,
+          promptLength: req.promptLength,
+        }),
+      );
       const cache = toWireTensors(out.cache);
       const logits = out.logits.slice();
       send(
@@ -77,11 +93,7 @@ try {
     }
   };
 
-  // One request at a time: two onnxruntime calls at once would only share this thread's cores.
-  let tail = Promise.resolve();
-  port.on('message', (req: PrefillThreadRequest) => {
-    tail = tail.then(() => handle(req));
-  });
+  port.on('message', (req: PrefillThreadRequest) => void handle(req));
   send({ kind: 'ready' });
 } catch (error) {
   send({ kind: 'failed', error: toWireError(error) });
