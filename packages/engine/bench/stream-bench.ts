@@ -1,5 +1,6 @@
 /**
- * npm run bench:streams -w @mgm/engine [-- --model models/mgm-tiny --streams 1,8 --requests 4 --rounds 3 --threads 1]
+ * npm run bench:streams -w @mgm/engine [-- --model models/mgm-tiny --streams 1,8 --requests 4 --rounds 3 --threads 1
+ *   --prefill-threads 1 --modes one,turn,thread --json]
  *
  * The engine alone under N closed-loop streams (no Redis, queue or client: what bench:batch
  * measures minus the worker around the engine): each stream asks the test set's description and
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     'prefill-threads': { type: 'string', default: '1' },
     'max-new-tokens': { type: 'string', default: '64' },
+    /** Comma-separated subset of: one,turn,thread. */
+    modes: { type: 'string', default: 'one,turn,thread' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -51,7 +54,12 @@ const items = readFileSync(path.join(repoRoot, 'models/eval/test.jsonl'), 'utf8'
 const images = new Map(items.map((i) => [i.image, new Uint8Array(readFileSync(path.join(repoRoot, 'models/eval', i.image)))]));
 
 type Mode = 'one-at-a-time' | 'batched, in turn' | 'batched, prefill thread';
-const modes: Mode[] = ['one-at-a-time', 'batched, in turn', 'batched, prefill thread'];
+const modeNames: Record<string, Mode> = { one: 'one-at-a-time', turn: 'batched, in turn', thread: 'batched, prefill thread' };
+const modes: Mode[] = (values.modes as string).split(',').map((m) => {
+  const mode = modeNames[m];
+  if (!mode) throw new Error(`--modes takes one,turn,thread; got ${m}`);
+  return mode;
+});
 const models = new Map<Mode, MgmModel>();
 for (const mode of modes) {
   models.set(
