@@ -8,7 +8,6 @@ import type { PrefillExecutor, PrefillRequest, Prefilled } from '../src/batching
 import { GenerationStream } from '../src/generation/generation-stream.ts';
 import { loadManifest } from '../src/manifest.ts';
 import { MgmTokenizer } from '../src/mgm-tokenizer.ts';
-import type { GenerationResult } from '../src/index.ts';
 import { PrefixCache } from '../src/prefix-cache/prefix-cache.ts';
 import { type GenerationContext, runGeneration } from '../src/run-generation.ts';
 import type { ModelSessions } from '../src/sessions.ts';
@@ -100,7 +99,7 @@ describe('a prefill on the prefill thread does not stop the decode batch', async
     expect(prefills).toHaveLength(2);
     prefills[1]?.finish();
 
-    const [ra, rb]: GenerationResult[] = await Promise.all([a.result, b.result]);
+    const [ra, rb] = await Promise.all([a.result, b.result]);
     expect(ra.outputIds).toEqual(new Array(40).fill(word));
     expect(rb.outputIds).toEqual(new Array(5).fill(word));
     // B joined A's batch: some steps had both rows.
