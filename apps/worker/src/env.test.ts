@@ -50,12 +50,11 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_PREFIX_CACHE_MB: '-1' })).toThrow(/prefixCacheMb/);
   });
 
-  it('runs vision and prefill on a thread of their own for a batching CPU worker (--prefill-thread auto), or as told', () => {
-    expect(parseWorkerConfig(['--model', 'm'], {})).toMatchObject({ prefillThread: true, prefillThreads: 1 });
-    expect(parseWorkerConfig(['--model', 'm', '--max-batch', '1'], {}).prefillThread).toBe(false);
-    expect(parseWorkerConfig(['--model', 'm', '--device', 'cuda:0'], {}).prefillThread).toBe(false);
-    expect(parseWorkerConfig(['--model', 'm', '--prefill-thread', 'off'], {}).prefillThread).toBe(false);
-    expect(parseWorkerConfig(['--model', 'm', '--max-batch', '1'], { WORKER_PREFILL_THREAD: 'on', WORKER_PREFILL_THREADS: '2' })).toMatchObject({ prefillThread: true, prefillThreads: 2 });
+  it('reads whether vision and prefill run on a thread of their own (--prefill-thread auto|on|off, --prefill-threads)', () => {
+    expect(parseWorkerConfig(['--model', 'm'], {})).toMatchObject({ prefillThread: 'auto', prefillThreads: 1 });
+    expect(parseWorkerConfig(['--model', 'm', '--prefill-thread', 'off'], {}).prefillThread).toBe('off');
+    expect(parseWorkerConfig(['--model', 'm', '--max-batch', '1'], { WORKER_PREFILL_THREAD: 'on', WORKER_PREFILL_THREADS: '2' })).toMatchObject({ prefillThread: 'on', prefillThreads: 2 });
+    expect(parseWorkerConfig(['--model', 'm', '--device', 'cuda:0'], {}).prefillThread).toBe('auto');
     expect(() => parseWorkerConfig(['--model', 'm', '--device', 'cuda:0', '--prefill-thread', 'on'], {})).toThrow(/cpu only/);
     expect(() => parseWorkerConfig(['--model', 'm', '--prefill-thread', 'maybe'], {})).toThrow(/prefillThread/);
   });

@@ -34,7 +34,7 @@ const configSchema = z.object({
   threads: intFrom(1).optional(),
   /**
    * New sequences' vision + prefill on a thread of their own, beside the decode steps (a second
-   * copy of the graphs in memory); auto = on for a batching CPU worker.
+   * copy of the graphs in memory); auto = on for a batching CPU worker whose graphs take ≤ 1 GiB.
    */
   prefillThread: z.enum(['auto', 'on', 'off']).default('auto'),
   /** onnxruntime intra-op threads of the prefill thread's sessions; default 1. */
@@ -53,10 +53,8 @@ const configSchema = z.object({
   deltaIntervalMs: intFrom(0).max(1000).default(DEFAULT_DELTA_INTERVAL_MS),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
-export type WorkerConfig = Omit<z.infer<typeof configSchema>, 'maxBatch' | 'concurrency' | 'prefillThread'> & {
+export type WorkerConfig = Omit<z.infer<typeof configSchema>, 'maxBatch' | 'concurrency'> & {
   workerId: string;
-  /** --prefill-thread resolved: auto is on for a CPU worker with --max-batch above 1. */
-  prefillThread: boolean;
   model: string;
   maxBatch: number;
   /** Jobs at a time: maxBatch (the record's `concurrency`). */
@@ -135,7 +133,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     logLevel: env.LOG_LEVEL,
   });
   if (!parsed.success) throw new MgmError('BAD_REQUEST', `invalid worker configuration: ${describeZodError(parsed.error)}`);
-  const { maxBatch: batchOption, concurrency: concurrencyOption, prefillThread: prefillOption, ...config } = parsed.data;
+  const { maxBatch: batchOption, concurrency: concurrencyOption, ...config } = parsed.data;
   if (batchOption !== undefined && concurrencyOption !== undefined && batchOption !== concurrencyOption) {
     throw new MgmError('BAD_REQUEST', `--max-batch ${batchOption} and --concurrency ${concurrencyOption} disagree: --concurrency is the old name of --max-batch, give one`);
   }
@@ -148,11 +146,10 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
   }
   const modelName = path.basename(path.resolve(config.model));
   const workerId = config.workerId ?? `${modelName}.${hostname().replace(/[^A-Za-z0-9-]/g, '-')}.${process.pid}.${randomBytes(3).toString('hex')}`;
-  if (prefillOption === 'on' && config.device !== 'cpu') {
+  if (config.prefillThread === 'on' && config.device !== 'cpu') {
     throw new MgmError('BAD_REQUEST', `--prefill-thread on is for --device cpu only (it loads a second copy of the graphs), not ${config.device}`);
   }
-  const prefillThread = prefillOption === 'on' || (prefillOption === 'auto' && config.device === 'cpu' && maxBatch > 1);
-  return { ...config, model: config.model, workerId, maxBatch, concurrency: maxBatch, prefillThread };
+  return { ...config, model: config.model, workerId, maxBatch, concurrency: maxBatch };
 }
 
 /**

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       kvBudgetTokens,
       prefixCacheTokens: resolvePrefixCacheTokens(config, kvShape, kvBudgetTokens),
       batchLayout: config.batchLayout,
-      prefillThread: config.prefillThread,
+      prefillThread: config.prefillThread === 'auto' ? 'auto' : config.prefillThread === 'on',
       prefillThreadOps: config.prefillThreads,
     });
   } catch (error) {

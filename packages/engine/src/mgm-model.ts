@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type ChatMessage,
@@ -58,12 +59,17 @@ export interface LoadModelOptions {
   /**
    * Run new sequences' image preprocessing, vision and prefill on a worker thread with its own
    * sessions (a second copy of the graphs in memory), so the batch's decode steps keep running
-   * meanwhile; off: they take turns with the steps on the model's thread. CPU only. Default false.
+   * meanwhile; false: they take turns with the steps on the model's thread. CPU only. `auto`: on
+   * for a CPU model with maxBatch above 1 whose graphs take at most PREFILL_THREAD_AUTO_MAX_BYTES.
+   * Default false.
    */
-  prefillThread?: boolean;
+  prefillThread?: boolean | 'auto';
   /** onnxruntime intra-op threads of the prefill thread's sessions (default: intraOpThreads). */
   prefillThreadOps?: number;
 }
+
+/** `prefillThread: 'auto'` loads the second copy of the graphs only for checkpoints this small. */
+export const PREFILL_THREAD_AUTO_MAX_BYTES = 1024 ** 3;
 
 /** The engine's default batch size (the worker's default is measured: see the README). */
 export const DEFAULT_MAX_BATCH = 8;
@@ -249,7 +255,12 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     return vision.preprocess(decoded, spec, mode);
   };
   let prefill: PrefillExecutor;
-  if (opts.prefillThread) {
+  const wantThread = prefillThreadWanted(opts.prefillThread ?? false, {
+    cpu: device.backend === 'cpu',
+    maxBatch,
+    graphBytes: opts.prefillThread === 'auto' ? await graphBytes(sessions.files) : 0,
+  });
+  if (wantThread) {
     if (device.backend !== 'cpu') throw new MgmError('BAD_REQUEST', `prefillThread is for the CPU device only (it loads a second copy of the graphs on its thread), not ${device.device}`);
     try {
       prefill = await PrefillThread.start({
@@ -316,4 +327,20 @@ function checkSpecialTokens(manifest: Manifest, tokenizer: MgmTokenizer): void {
       );
     }
   }
+}
+
+/** Whether the prefill thread runs: as asked, or for `auto` on a batching CPU model with small graphs. */
+export function prefillThreadWanted(option: boolean | 'auto', model: { cpu: boolean; maxBatch: number; graphBytes: number }): boolean {
+  if (option !== 'auto') return option;
+  return model.cpu && model.maxBatch > 1 && model.graphBytes <= PREFILL_THREAD_AUTO_MAX_BYTES;
+}
+
+/** Bytes of a model's graph files (their external weight files included). */
+async function graphBytes(files: ModelSessions['files']): Promise<number> {
+  let total = 0;
+  for (const file of Object.values(files)) {
+    total += (await stat(file)).size;
+    total += await stat(`${file}.data`).then((s) => s.size, () => 0);
+  }
+  return total;
 }
