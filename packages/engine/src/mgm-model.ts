@@ -254,7 +254,8 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
     return vision.preprocess(decoded, spec, mode);
   };
-  let prefill: PrefillExecutor;
+  const local = new LocalPrefill({ ...sessions, manifest, compute: scheduler.compute, prepareImage });
+  let prefill: PrefillExecutor = local;
   const wantThread = prefillThreadWanted(opts.prefillThread ?? false, {
     cpu: device.backend === 'cpu',
     maxBatch,
@@ -269,6 +270,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
         preprocess: opts.vision === undefined,
         logger,
         prepareImage,
+        fallback: local,
         ...(opts.prefillThreadOps ?? opts.intraOpThreads ? { intraOpThreads: opts.prefillThreadOps ?? opts.intraOpThreads } : {}),
         ...(opts.allowSpinning !== undefined ? { allowSpinning: opts.allowSpinning } : {}),
       });
@@ -276,8 +278,6 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
       await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
       throw err;
     }
-  } else {
-    prefill = new LocalPrefill({ ...sessions, manifest, compute: scheduler.compute, prepareImage });
   }
   const ctx: GenerationContext = {
     manifest,

@@ -23,7 +23,9 @@ describe('PrefillThread (micro-mgm)', async () => {
   const spec = vision.parseSpec(manifest.image);
   const prepareImage = async (image: Exclude<ImageInput, PreprocessedImage>): Promise<PreprocessedImage> =>
     vision.preprocess(image instanceof Uint8Array ? await vision.decodeImage(image) : image, spec);
-  const thread = await PrefillThread.start({ checkpoint: fixture.dir, dtype: 'fp32', preprocess: true, intraOpThreads: 1, logger, prepareImage });
+  const fallback = new LocalPrefill({ ...sessions, manifest, compute: new ComputeLock(), prepareImage });
+  const start = () => PrefillThread.start({ checkpoint: fixture.dir, dtype: 'fp32', preprocess: true, intraOpThreads: 1, logger, prepareImage, fallback });
+  const thread = await start();
   afterAll(async () => {
     await thread.close();
     await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
@@ -93,6 +95,21 @@ describe('PrefillThread (micro-mgm)', async () => {
     const wrong: PreprocessedImage = { ...fixture.image, imagesDims: [1, 1, 3, 8, 8], images: new Float32Array(192) };
     await expect(thread.encodeImage(wrong, undefined)).rejects.toMatchObject({ code: 'IMAGE_INVALID' });
     await expect(thread.encodeImage(fixture.image, undefined)).resolves.toMatchObject({ visionMs: expect.any(Number) });
+  });
+
+  it('hands the work to its fallback (in turn, on the model thread) once the thread is gone', async () => {
+    const doomed = await start();
+    expect(doomed.concurrent).toBe(true);
+    const worker = (doomed as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const exited = new Promise<void>((resolve) => (worker as unknown as NodeJS.EventEmitter).once('exit', () => resolve()));
+    await worker.terminate();
+    await exited;
+    expect(doomed.concurrent).toBe(false);
+    const { features } = await doomed.encodeImage(fixture.image, undefined);
+    const here = await fallback.encodeImage(fixture.image, undefined);
+    expect(features).toEqual(here.features);
+    expect((await doomed.prefill(request(features))).logits).toEqual((await fallback.prefill(request(features))).logits);
+    await doomed.close();
   });
 });
 

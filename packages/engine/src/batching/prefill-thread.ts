@@ -23,6 +23,8 @@ interface Pending {
 
 export interface PrefillThreadOptions extends PrefillThreadInit {
   logger: Logger;
+  /** Takes the work if the thread fails (exits, or throws outside a request): the model keeps serving, in turn. */
+  fallback: PrefillExecutor;
   /** Preprocessing on this thread, for images the thread may not preprocess (`preprocess` false). */
   prepareImage: (image: Exclude<ImageInput, PreprocessedImage>, mode: ImageMode | undefined) => Promise<PreprocessedImage>;
 }
@@ -35,7 +37,6 @@ export interface PrefillThreadOptions extends PrefillThreadInit {
  * (mgm-tiny) would stop every running answer. Same graphs, same session options: the same bits.
  */
 export class PrefillThread implements PrefillExecutor {
-  readonly concurrent = true;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
@@ -93,7 +94,13 @@ export class PrefillThread implements PrefillExecutor {
     return new PrefillThread(worker, options);
   }
 
+  /** False once the thread failed and its fallback took over. */
+  get concurrent(): boolean {
+    return this.failure === null;
+  }
+
   async encodeImage(image: ImageInput, mode: ImageMode | undefined): Promise<EncodedImage> {
+    if (this.failure) return this.options.fallback.encodeImage(image, mode);
     let preprocessMs = 0;
     let input: ImageInput = image;
     if (!isPreprocessedImage(image) && !this.options.preprocess) {
@@ -108,6 +115,7 @@ export class PrefillThread implements PrefillExecutor {
   }
 
   async prefill(req: PrefillRequest): Promise<Prefilled> {
+    if (this.failure) return this.options.fallback.prefill(req);
     const reply = await this.call({
       id: 0,
       kind: 'prefill',
@@ -143,7 +151,7 @@ export class PrefillThread implements PrefillExecutor {
 
   private fail(error: Error): void {
     if (this.failure) return;
-    this.options.logger.error({ err: error }, 'the prefill thread failed: new sequences fail until the worker restarts');
+    this.options.logger.error({ err: error }, 'the prefill thread failed: new sequences prefill on the model thread, in turn with the steps');
     this.failure = new MgmError('WORKER_FAILED', `the prefill thread failed: ${error.message}`, { cause: error });
     this.rejectAll(this.failure);
   }
