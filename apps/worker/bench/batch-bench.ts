@@ -17,7 +17,9 @@
  *
  * Options: --model (models/mgm-tiny), --streams 1,2,4,8,16, --requests N per stream per round (3),
  * --rounds N (3), --max-new-tokens N (64), --threads N (onnxruntime threads of the worker: 2),
- * --max-batch N (the batched worker's, 16), --layout exact|packed, --worker-node-args='…' (extra node
+ * --max-batch N (the batched worker's, 16), --layout exact|packed, --prefill-thread auto|on|off and
+ * --prefill-threads N (the batched worker's: vision + prefill on a thread of their own, auto = on,
+ * with N onnxruntime threads, 1), --worker-node-args='…' (extra node
  * flags of both workers, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'), --json (last line one JSON object).
  * Needs the Redis at REDIS_URL (default redis://127.0.0.1:6379); its keys use a unique prefix and
  * are removed at the end.
@@ -52,6 +54,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     'max-batch': { type: 'string', default: '16' },
     layout: { type: 'string', default: 'exact' },
+    'prefill-thread': { type: 'string', default: 'auto' },
+    'prefill-threads': { type: 'string', default: '1' },
     'worker-node-args': { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
   },
@@ -68,6 +72,9 @@ const maxNewTokens = int('max-new-tokens', values['max-new-tokens'], 2);
 const threads = int('threads', values.threads, 1);
 const maxBatch = int('max-batch', values['max-batch'], 2);
 if (values.layout !== 'exact' && values.layout !== 'packed') throw new Error('--layout is exact or packed');
+const prefillThread = values['prefill-thread'] as string;
+if (!['auto', 'on', 'off'].includes(prefillThread)) throw new Error('--prefill-thread is auto, on or off');
+const prefillThreads = int('prefill-threads', values['prefill-threads'], 1);
 const checkpoint = path.resolve(repoRoot, values.model ?? 'models/mgm-tiny');
 const manifest = JSON.parse(readFileSync(path.join(checkpoint, 'mgm.json'), 'utf8')) as { name: string };
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -134,6 +141,8 @@ async function startWorker(mode: Mode): Promise<WorkerHandle> {
       ...(values['worker-node-args'] ?? '').split(' ').filter(Boolean),
       ...['--import', 'tsx', 'apps/worker/src/main.ts', '--model', checkpoint, '--id', id, '--threads', String(threads)],
       ...['--max-batch', String(mode === 'batched' ? maxBatch : 1), '--batch-layout', values.layout as string],
+      // The one-at-a-time worker stays the plain worker (auto: no prefill thread at --max-batch 1).
+      ...(mode === 'batched' ? ['--prefill-thread', prefillThread, '--prefill-threads', String(prefillThreads)] : []),
     ],
     { cwd: repoRoot, env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_DRAIN_TIMEOUT_MS: '0', WORKER_HEARTBEAT_MS: '300' } },
     (source, line) => process.stderr.write(`[${source}] ${line}\n`),
@@ -270,7 +279,7 @@ const workers: WorkerHandle[] = [];
 const readers = Array.from({ length: Math.max(...streamCounts) }, () => new Redis(redisUrl, { maxRetriesPerRequest: null }));
 const load0 = loadavg()[0] as number;
 try {
-  log(`checkpoint ${path.relative(repoRoot, checkpoint)} · streams ${streamCounts.join(',')} · ${requestsPerStream} requests per stream · ${rounds} rounds · max ${maxNewTokens} new tokens · ${threads} threads · batched worker --max-batch ${maxBatch} --batch-layout ${values.layout}`);
+  log(`checkpoint ${path.relative(repoRoot, checkpoint)} · streams ${streamCounts.join(',')} · ${requestsPerStream} requests per stream · ${rounds} rounds · max ${maxNewTokens} new tokens · ${threads} threads · batched worker --max-batch ${maxBatch} --batch-layout ${values.layout} --prefill-thread ${prefillThread} --prefill-threads ${prefillThreads}`);
   workers.push(await startWorker('batched'), await startWorker('one-at-a-time'));
   // Warm-up: a few answers on each worker.
   for (const w of workers) await runStreams(w, 2, readers);
@@ -339,6 +348,8 @@ try {
     threads,
     maxBatch,
     layout: values.layout,
+    prefillThread,
+    prefillThreads,
     rounds,
     requestsPerStream,
     maxNewTokens,

@@ -32,6 +32,13 @@ const configSchema = z.object({
   prefixCacheMb: z.coerce.number().nonnegative().optional(),
   /** onnxruntime intra-op threads per session; unset = onnxruntime's default (all cores). */
   threads: intFrom(1).optional(),
+  /**
+   * New sequences' vision + prefill on a thread of their own, beside the decode steps (a second
+   * copy of the graphs in memory); auto = on for a batching CPU worker whose graphs take ≤ 1 GiB.
+   */
+  prefillThread: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** onnxruntime intra-op threads of the prefill thread's sessions; default 1. */
+  prefillThreads: intFrom(1).default(1),
   workerId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a worker id uses letters, digits, ".", "_" and "-"').optional(),
   redisUrl: redisUrlSchema.default('redis://127.0.0.1:6379'),
   redisPrefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
@@ -60,7 +67,8 @@ export type WorkerConfig = Omit<z.infer<typeof configSchema>, 'maxBatch' | 'conc
  * --device (MGM_DEVICE), --dtype (MGM_DTYPE; --load-8bit / --load-4bit = q8 / q4), --max-batch
  * (WORKER_MAX_BATCH; --concurrency / WORKER_CONCURRENCY is its old name), --kv-budget-tokens
  * (WORKER_KV_BUDGET_TOKENS) or --kv-budget-mb (WORKER_KV_BUDGET_MB), --batch-layout
- * (WORKER_BATCH_LAYOUT: exact | packed), --prefix-cache-mb (WORKER_PREFIX_CACHE_MB; 0 = off), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
+ * (WORKER_BATCH_LAYOUT: exact | packed), --prefix-cache-mb (WORKER_PREFIX_CACHE_MB; 0 = off), --prefill-thread
+ * (WORKER_PREFILL_THREAD: auto | on | off), --prefill-threads (WORKER_PREFILL_THREADS), --id (WORKER_ID), REDIS_URL, REDIS_PREFIX, WORKER_HEARTBEAT_MS,
  * WORKER_RECORD_TTL_MS, WORKER_KEEPALIVE_MS, WORKER_LOCK_MS, WORKER_STALLED_INTERVAL_MS, WORKER_DRAIN_TIMEOUT_MS,
  * WORKER_DELTA_INTERVAL_MS, STREAM_TTL_S, LOG_LEVEL.
  */
@@ -83,12 +91,14 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
         'batch-layout': { type: 'string' },
         'prefix-cache-mb': { type: 'string' },
         threads: { type: 'string' },
+        'prefill-thread': { type: 'string' },
+        'prefill-threads': { type: 'string' },
         id: { type: 'string' },
       },
       strict: true,
     }));
   } catch (error) {
-    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--prefix-cache-mb N] [--threads N] [--id ID]`);
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--prefix-cache-mb N] [--threads N] [--prefill-thread auto|on|off] [--prefill-threads N] [--id ID]`);
   }
   const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
   if (values['load-8bit'] && values['load-4bit']) throw new MgmError('BAD_REQUEST', '--load-8bit and --load-4bit exclude each other');
@@ -107,6 +117,8 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     batchLayout: values['batch-layout'] ?? env.WORKER_BATCH_LAYOUT,
     prefixCacheMb: values['prefix-cache-mb'] ?? env.WORKER_PREFIX_CACHE_MB,
     threads: values.threads ?? env.WORKER_THREADS,
+    prefillThread: values['prefill-thread'] ?? env.WORKER_PREFILL_THREAD,
+    prefillThreads: values['prefill-threads'] ?? env.WORKER_PREFILL_THREADS,
     workerId: values.id ?? env.WORKER_ID,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
@@ -134,6 +146,9 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
   }
   const modelName = path.basename(path.resolve(config.model));
   const workerId = config.workerId ?? `${modelName}.${hostname().replace(/[^A-Za-z0-9-]/g, '-')}.${process.pid}.${randomBytes(3).toString('hex')}`;
+  if (config.prefillThread === 'on' && config.device !== 'cpu') {
+    throw new MgmError('BAD_REQUEST', `--prefill-thread on is for --device cpu only (it loads a second copy of the graphs), not ${config.device}`);
+  }
   return { ...config, model: config.model, workerId, maxBatch, concurrency: maxBatch };
 }
 

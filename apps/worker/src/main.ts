@@ -98,6 +98,8 @@ async function main(): Promise<void> {
       kvBudgetTokens,
       prefixCacheTokens: resolvePrefixCacheTokens(config, kvShape, kvBudgetTokens),
       batchLayout: config.batchLayout,
+      prefillThread: config.prefillThread === 'auto' ? 'auto' : config.prefillThread === 'on',
+      prefillThreadOps: config.prefillThreads,
     });
   } catch (error) {
     logger.fatal({ err: error }, 'could not load the checkpoint');

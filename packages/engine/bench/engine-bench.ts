@@ -22,7 +22,7 @@ import { encodeImage } from '../src/image-input.ts';
 import { loadManifest } from '../src/manifest.ts';
 import { MgmTokenizer } from '../src/mgm-tokenizer.ts';
 import { tokenizePrompt } from '../src/prompt-tokens.ts';
-import { splice } from '../src/run-generation.ts';
+import { splice } from '../src/generation/prompt-embeds.ts';
 import { createSessions } from '../src/sessions.ts';
 import { renderGenerationPrompt } from '../src/templates/render-prompt.ts';
 import { createVision } from '../src/vision-adapter.ts';

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type ChatMessage,
@@ -13,6 +14,8 @@ import { type Logger, pino } from 'pino';
 import { parseDevice } from './execution-provider.ts';
 import { GenerationStream } from './generation/generation-stream.ts';
 import type { ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
+import { LocalPrefill, type PrefillExecutor } from './batching/prefill-executor.ts';
+import { PrefillThread } from './batching/prefill-thread.ts';
 import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts';
 import { MgmTokenizer } from './mgm-tokenizer.ts';
 import { type BatchLayout, type BatchStats, BatchScheduler } from './batching/batch-scheduler.ts';
@@ -53,7 +56,20 @@ export interface LoadModelOptions {
    * 0 turns it off. Default: the whole KV budget.
    */
   prefixCacheTokens?: number;
+  /**
+   * Run new sequences' image preprocessing, vision and prefill on a worker thread with its own
+   * sessions (a second copy of the graphs in memory), so the batch's decode steps keep running
+   * meanwhile; false: they take turns with the steps on the model's thread. CPU only. `auto`: on
+   * for a CPU model with maxBatch above 1 whose graphs take at most PREFILL_THREAD_AUTO_MAX_BYTES.
+   * Default false.
+   */
+  prefillThread?: boolean | 'auto';
+  /** onnxruntime intra-op threads of the prefill thread's sessions (default: intraOpThreads). */
+  prefillThreadOps?: number;
 }
+
+/** `prefillThread: 'auto'` loads the second copy of the graphs only for checkpoints this small. */
+export const PREFILL_THREAD_AUTO_MAX_BYTES = 1024 ** 3;
 
 /** The engine's default batch size (the worker's default is measured: see the README). */
 export const DEFAULT_MAX_BATCH = 8;
@@ -104,6 +120,11 @@ export class MgmModel {
     private readonly sessions: ModelSessions,
     private readonly ctx: GenerationContext,
   ) {}
+
+  /** Whether new sequences' vision and prefill run on a thread of their own, beside the decode steps. */
+  get prefillConcurrent(): boolean {
+    return this.ctx.prefill.concurrent;
+  }
 
   /**
    * Streams the answer to the last user message. Throws MgmError at once for an invalid
@@ -158,6 +179,7 @@ export class MgmModel {
     if (this.closed) return;
     this.closed = true;
     this.ctx.prefixCache.clear();
+    await this.ctx.prefill.close();
     await Promise.all([this.sessions.vision.release(), this.sessions.embed.release(), this.sessions.decoder.release()]);
   }
 }
@@ -228,6 +250,35 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     if (id !== undefined) stopTokenIds.add(id);
   }
   const hiddenIds = new Set<number>([st.bos_id, st.pad_id].filter((x): x is number => x !== undefined && !stopTokenIds.has(x)));
+  const prepareImage = async (image: Exclude<ImageInput, PreprocessedImage>, mode: ImageMode | undefined): Promise<PreprocessedImage> => {
+    const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
+    return vision.preprocess(decoded, spec, mode);
+  };
+  const local = new LocalPrefill({ ...sessions, manifest, compute: scheduler.compute, prepareImage });
+  let prefill: PrefillExecutor = local;
+  const wantThread = prefillThreadWanted(opts.prefillThread ?? false, {
+    cpu: device.backend === 'cpu',
+    maxBatch,
+    graphBytes: opts.prefillThread === 'auto' ? await graphBytes(sessions.files) : 0,
+  });
+  if (wantThread) {
+    if (device.backend !== 'cpu') throw new MgmError('BAD_REQUEST', `prefillThread is for the CPU device only (it loads a second copy of the graphs on its thread), not ${device.device}`);
+    try {
+      prefill = await PrefillThread.start({
+        checkpoint: path.resolve(dirOrManifestPath),
+        dtype,
+        preprocess: opts.vision === undefined,
+        logger,
+        prepareImage,
+        fallback: local,
+        ...(opts.prefillThreadOps ?? opts.intraOpThreads ? { intraOpThreads: opts.prefillThreadOps ?? opts.intraOpThreads } : {}),
+        ...(opts.allowSpinning !== undefined ? { allowSpinning: opts.allowSpinning } : {}),
+      });
+    } catch (err) {
+      await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
+      throw err;
+    }
+  }
   const ctx: GenerationContext = {
     manifest,
     sessions,
@@ -235,13 +286,11 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     stopStrings: template.stopStrings,
     stopTokenIds,
     hiddenIds,
-    prepareImage: async (image, mode): Promise<PreprocessedImage> => {
-      const decoded = image instanceof Uint8Array ? await vision.decodeImage(image) : image;
-      return vision.preprocess(decoded, spec, mode);
-    },
+    prepareImage,
     logger,
     scheduler,
     prefixCache,
+    prefill,
   };
   const info: ModelInfo = {
     name: manifest.name,
@@ -256,7 +305,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     visualTokens: manifest.image.visual_tokens,
     contextLength: manifest.context_length,
   };
-  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens, prefixCacheTokens }, 'model loaded');
+  logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens, prefixCacheTokens, prefillThread: prefill.concurrent }, 'model loaded');
   return new MgmModel(manifest, info, sessions, ctx);
 }
 
@@ -278,4 +327,20 @@ function checkSpecialTokens(manifest: Manifest, tokenizer: MgmTokenizer): void {
       );
     }
   }
+}
+
+/** Whether the prefill thread runs: as asked, or for `auto` on a batching CPU model with small graphs. */
+export function prefillThreadWanted(option: boolean | 'auto', model: { cpu: boolean; maxBatch: number; graphBytes: number }): boolean {
+  if (option !== 'auto') return option;
+  return model.cpu && model.maxBatch > 1 && model.graphBytes <= PREFILL_THREAD_AUTO_MAX_BYTES;
+}
+
+/** Bytes of a model's graph files (their external weight files included). */
+async function graphBytes(files: ModelSessions['files']): Promise<number> {
+  let total = 0;
+  for (const file of Object.values(files)) {
+    total += (await stat(file)).size;
+    total += await stat(`${file}.data`).then((s) => s.size, () => 0);
+  }
+  return total;
 }

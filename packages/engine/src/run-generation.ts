@@ -3,7 +3,7 @@ import { type ImageMode, MgmError, type SamplingParams, type TokenLogprob } from
 import type { Logger } from 'pino';
 import type { BatchScheduler } from './batching/batch-scheduler.ts';
 import type { Reservation } from './batching/admission.ts';
-import { DecoderRunner } from './generation/decoder-runner.ts';
+import type { PrefillExecutor } from './batching/prefill-executor.ts';
 import type { GenerationResult, GenerationStream } from './generation/generation-stream.ts';
 import { IncrementalDetokenizer } from './generation/incremental-detokenizer.ts';
 import { type DecodeLoopResult, SequenceDecoder } from './generation/sequence-decoder.ts';
@@ -11,7 +11,7 @@ import { StopStringFilter } from './generation/stop-string-filter.ts';
 import { StoppingCriteria } from './generation/stopping-criteria.ts';
 import type { ChosenLogprob } from './generation/token-logprobs.ts';
 import { TokenSelector } from './generation/token-selector.ts';
-import { type ImageInput, type PreprocessedImage, assertImageTensors, encodeImage, isPreprocessedImage } from './image-input.ts';
+import { type ImageInput, type PreprocessedImage, assertImageTensors, isPreprocessedImage } from './image-input.ts';
 import { encodeImageWithLens } from './lens/encode-with-lens.ts';
 import type { ImageLens } from './lens/image-lens.ts';
 import type { Manifest } from './manifest.ts';
@@ -20,7 +20,6 @@ import { tokenizePrompt } from './prompt-tokens.ts';
 import { imageKey } from './prefix-cache/image-key.ts';
 import type { PrefixCache } from './prefix-cache/prefix-cache.ts';
 import { type PromptKey, promptKey } from './prefix-cache/prompt-key.ts';
-import type { PromptTokens } from './prompt-tokens.ts';
 import type { ModelSessions } from './sessions.ts';
 import { type PromptExtras, type PromptMessage, renderGenerationPrompt } from './templates/render-prompt.ts';
 
@@ -37,6 +36,8 @@ export interface GenerationContext {
   scheduler: BatchScheduler;
   /** Keys/values of recent prompts and features of recent images, inside the scheduler's KV budget. */
   prefixCache: PrefixCache;
+  /** Image preprocessing, vision and prefill of new sequences (here or on a thread of their own). */
+  prefill: PrefillExecutor;
 }
 
 export interface GenerationJob {
@@ -108,19 +109,23 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
         features = !job.explain && imgKey !== null ? cache.lookupFeatures(imgKey) : null;
         if (imgKey !== null && !job.explain) cache.recordImage(features !== null);
         if (features === null) {
-          const tp = now();
-          const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
-          assertImageTensors(img, manifest);
-          preprocessMs = now() - tp;
-          // Timed inside the compute lock: vision's own time, not the wait for a step to finish.
-          features = await ctx.scheduler.compute.run(async () => {
-            const tv = now();
-            let out: Float32Array;
-            if (job.explain) ({ features: out, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
-            else out = await encodeImage(ctx.sessions.vision, img, manifest);
-            visionMs = now() - tv;
-            return out;
-          });
+          if (job.explain) {
+            // The lens needs the mining attention: vision in this thread, taking turns with the steps.
+            const tp = now();
+            const img = isPreprocessedImage(job.image) ? job.image : await ctx.prepareImage(job.image, job.imageMode);
+            assertImageTensors(img, manifest);
+            preprocessMs = now() - tp;
+            features = await ctx.scheduler.compute.run(async () => {
+              const tv = now();
+              let out: Float32Array;
+              ({ features: out, lens } = await encodeImageWithLens(ctx.sessions.vision, img, manifest));
+              visionMs = now() - tv;
+              return out;
+            });
+          } else {
+            const encoded = await ctx.prefill.encodeImage(job.image, job.imageMode);
+            ({ features, preprocessMs, visionMs } = encoded);
+          }
           if (imgKey !== null) cache.storeFeatures(imgKey, features);
         }
       } else if (job.image !== null && imgKey !== null) {
@@ -131,15 +136,16 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
         return;
       }
 
-      const runner = new DecoderRunner(ctx.sessions.embed, ctx.sessions.decoder, manifest, promptLength);
-      if (prefix) runner.resumeFrom(prefix.past, prefix.length);
-      const firstLogits = await ctx.scheduler.compute.run(async () => {
-        const tPrefill = now();
-        const embeds = await promptEmbeds(runner, tokens, features, visual, reused, manifest.llm.hidden_size);
-        const logits = await runner.prefill(embeds, promptLength - reused);
-        prefillMs = now() - tPrefill;
-        return logits;
+      const prefilled = await ctx.prefill.prefill({
+        ids: tokens.ids,
+        imageAt: tokens.imageAt,
+        visual,
+        features,
+        prefix: prefix ? { past: prefix.past, length: prefix.length } : null,
+        promptLength,
       });
+      prefillMs = prefilled.prefillMs;
+      const firstLogits = prefilled.logits;
 
       const selector = new TokenSelector(job.params, firstLogits.length, () => randomInt(0, 2 ** 32 - 1));
       const decoder = new SequenceDecoder({
@@ -156,11 +162,11 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob, 
       });
       const first = decoder.next(firstLogits);
       // After the first token is out: the copy is not on the time to first token.
-      if (key) cache.storePrefix(key, runner.cache);
+      if (key) cache.storePrefix(key, prefilled.cache);
       loop =
         first === null
           ? decoder.finish()
-          : await ctx.scheduler.decode({ decoder, signal: job.signal, nextId: first, cache: runner.cache, length: runner.cachedLength });
+          : await ctx.scheduler.decode({ decoder, signal: job.signal, nextId: first, cache: prefilled.cache, length: prefilled.length });
     } finally {
       reservation.release();
     }
@@ -205,35 +211,6 @@ function abortedResult(prompt: number, visual: number, preprocessMs: number, vis
     tokensPerSecond: 0,
     outputIds: [],
   };
-}
-
-/**
- * The embeddings of the prompt's positions from `from` on (what is left to prefill after a cached
- * prefix of `from` positions). `features` may be null only when the prefix covers the image.
- */
-async function promptEmbeds(
-  runner: DecoderRunner,
-  tokens: PromptTokens,
-  features: Float32Array | null,
-  visual: number,
-  from: number,
-  hidden: number,
-): Promise<Float32Array> {
-  const imageEnd = tokens.imageAt + visual;
-  if (tokens.imageAt < 0 || visual === 0) return runner.embed(tokens.ids.slice(from));
-  if (from >= imageEnd) return runner.embed(tokens.ids.slice(from - visual));
-  const all = splice(await runner.embed(tokens.ids), features, tokens.imageAt, hidden);
-  return from === 0 ? all : all.subarray(from * hidden);
-}
-
-/** Text embeddings with the visual embeddings inserted before row `at` (MGM's splice). */
-export function splice(text: Float32Array, visual: Float32Array | null, at: number, hidden: number): Float32Array {
-  if (visual === null || at < 0) return text;
-  const out = new Float32Array(text.length + visual.length);
-  out.set(text.subarray(0, at * hidden), 0);
-  out.set(visual, at * hidden);
-  out.set(text.subarray(at * hidden), at * hidden + visual.length);
-  return out;
 }
 
 /** Turns ids into token texts and UTF-8 bytes (exact for ByteLevel tokenizers; others: the token decoded alone). */
