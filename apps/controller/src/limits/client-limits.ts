@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '@mgm/protocol';
 import type { ClientIdentity } from './client-identity.ts';
-import { InFlightLimiter, type InFlightRule } from './in-flight-limiter.ts';
 import type { LimitsConfig } from './limits-config.ts';
 import { RateLimiter, type ClientKey, type WindowRule } from './rate-limiter.ts';
+import { RequestAdmission, type InFlightRule } from './request-admission.ts';
 
 const MINUTE = 60_000;
 
@@ -13,7 +13,7 @@ const MINUTE = 60_000;
  */
 export class ClientLimits {
   private readonly rate: RateLimiter;
-  private readonly inFlight: InFlightLimiter;
+  private readonly admission: RequestAdmission;
   private readonly rules: ReturnType<typeof rulesOf>;
 
   constructor(
@@ -24,14 +24,16 @@ export class ClientLimits {
   ) {
     const [streamPrefix, streamSuffix] = keys.jobStream('\u0000').split('\u0000') as [string, string];
     this.rate = new RateLimiter(redis, `${keys.prefix}:limit`, options.onRefused);
-    this.inFlight = new InFlightLimiter(redis, `${keys.prefix}:limit`, { prefix: streamPrefix, suffix: streamSuffix }, options.jobTtlSeconds * 1000, options.onRefused);
+    this.admission = new RequestAdmission(redis, `${keys.prefix}:limit`, { prefix: streamPrefix, suffix: streamSuffix }, options.jobTtlSeconds * 1000, options.onRefused);
     this.rules = rulesOf(config);
   }
 
-  /** A question (chat, compare, arena ask / regenerate) whose answers are the given jobs. */
-  async request(client: ClientIdentity, jobIds: readonly string[]): Promise<void> {
-    await this.rate.charge(pairs(client, this.rules.requests));
-    await this.inFlight.acquire(pairs(client, this.rules.inFlight), jobIds);
+  /**
+   * A question (chat, compare, arena ask / regenerate) whose answers are the given jobs: requests
+   * per minute, then jobs in flight, under every key of the client, in one round trip.
+   */
+  request(client: ClientIdentity, jobIds: readonly string[]): Promise<void> {
+    return this.admission.admit({ rate: pairs(client, this.rules.requests), inFlight: pairs(client, this.rules.inFlight) }, jobIds);
   }
 
   upload(client: ClientIdentity): Promise<void> {
