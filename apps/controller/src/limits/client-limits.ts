@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
+import { MgmError } from '@mgm/protocol';
 import type { RedisKeys } from '@mgm/protocol';
 import type { ClientIdentity } from './client-identity.ts';
 import type { LimitsConfig } from './limits-config.ts';
 import { RateLimiter, type ClientKey, type WindowRule } from './rate-limiter.ts';
-import { RequestAdmission, type InFlightRule } from './request-admission.ts';
+import { RequestAdmission, type AdmissionPairs, type InFlightRule } from './request-admission.ts';
 
 const MINUTE = 60_000;
 
@@ -33,7 +34,25 @@ export class ClientLimits {
    * per minute, then jobs in flight, under every key of the client, in one round trip.
    */
   request(client: ClientIdentity, jobIds: readonly string[]): Promise<void> {
-    return this.admission.admit({ rate: pairs(client, this.rules.requests), inFlight: pairs(client, this.rules.inFlight) }, jobIds);
+    return this.admission.admit(this.requestPairs(client), jobIds);
+  }
+
+  /**
+   * Gives back what `request` took for a question refused for another reason, found out while
+   * the admission ran (the gateway checks and admits in the same round trip): `outcome` is what
+   * `request` answered. A question refused that way is not charged.
+   */
+  async refund(client: ClientIdentity, jobIds: readonly string[], outcome: PromiseSettledResult<void>): Promise<void> {
+    if (outcome.status === 'rejected') {
+      const rule = rateLimitedRule(outcome.reason);
+      if (rule === null) return; // Redis failed: nothing known to give back
+      return this.admission.refund(this.requestPairs(client), jobIds, rule);
+    }
+    return this.admission.refund(this.requestPairs(client), jobIds);
+  }
+
+  private requestPairs(client: ClientIdentity): AdmissionPairs {
+    return { rate: pairs(client, this.rules.requests), inFlight: pairs(client, this.rules.inFlight) };
   }
 
   upload(client: ClientIdentity): Promise<void> {
@@ -96,4 +115,11 @@ function pairs<R>(client: ClientIdentity, rules: PerKind<R>): Array<{ rule: R; k
   if (rules.session && client.session !== undefined) out.push({ rule: rules.session, key: `session:${client.session}` });
   if (rules.apiKey && client.apiKey !== undefined) out.push({ rule: rules.apiKey, key: `apikey:${client.apiKey}` });
   return out;
+}
+
+/** The rule a RATE_LIMITED error names, or null for any other error. */
+function rateLimitedRule(error: unknown): string | null {
+  if (!(error instanceof MgmError) || error.code !== 'RATE_LIMITED') return null;
+  const rule = error.details?.rule;
+  return typeof rule === 'string' ? rule : null;
 }

@@ -74,6 +74,22 @@ export interface InFlightRule {
   limit: number;
 }
 
+/**
+ * Gives back what ADMIT_REQUEST_LUA took: one hit from each counter that still exists (a lapsed
+ * window is not brought back), and the job ids from each in-flight set.
+ * KEYS = [rate counters..., in-flight sets...]; ARGV = [number of counters, job ids...].
+ */
+const REFUND_LUA = `
+local R = tonumber(ARGV[1])
+for i = 1, R do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECRBY', KEYS[i], 1) end
+end
+for j = R + 1, #KEYS do
+  for k = 2, #ARGV do redis.call('ZREM', KEYS[j], ARGV[k]) end
+end
+return 1
+`;
+
 export interface AdmissionPairs {
   rate: ReadonlyArray<{ rule: WindowRule; key: ClientKey }>;
   inFlight: ReadonlyArray<{ rule: InFlightRule; key: ClientKey }>;
@@ -120,6 +136,25 @@ export class RequestAdmission {
     const { rule } = inFlight[index - 1]!;
     this.onRefused(rule.name);
     throw rateLimited(rule.name, 5000, `at most ${rule.limit} answers in progress at once, ${value} now: wait until one finishes`);
+  }
+
+  /**
+   * Gives back an admission whose question was refused for another reason (unknown model, expired
+   * image): what `admit` took, given the rule that refused it (absent: it admitted). A rate rule
+   * that refused took nothing from itself or after it; an in-flight rule that refused took every
+   * counter and no slot.
+   */
+  async refund(pairs: AdmissionPairs, jobIds: readonly string[], refusedBy?: string): Promise<void> {
+    let rate = pairs.rate.filter(({ rule }) => rule.limit > 0);
+    let inFlight = pairs.inFlight.filter(({ rule }) => rule.limit > 0);
+    if (refusedBy !== undefined) {
+      const at = rate.findIndex(({ rule }) => rule.name === refusedBy);
+      if (at >= 0) rate = rate.slice(0, at);
+      inFlight = [];
+    }
+    if (rate.length === 0 && inFlight.length === 0) return;
+    const keys = [...rate.map(({ rule, key }) => this.key(rule.name, key)), ...inFlight.map(({ rule, key }) => this.key(rule.name, key))];
+    await this.redis.eval(REFUND_LUA, keys.length, ...keys, rate.length, ...jobIds);
   }
 
   private key(rule: string, client: ClientKey): string {
