@@ -93,8 +93,12 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
     }
     const queueMs = Math.max(0, startedAt - payload.enqueuedAt);
-    // Not awaited: the connection keeps frames in order, and the model starts at once.
+    // Not awaited: the connection keeps frames in order, and the model starts at once...
     writer.push({ type: 'start', workerId: deps.workerId, queueMs });
+    // ...after one tick, in which the start frame leaves (see TickPipeline). Without it the frame
+    // waited behind the model's synchronous preparation (prompt, image), and its reply could still
+    // be pending when the first token came, which then waited for it (one append in flight).
+    await new Promise<void>((resolve) => process.nextTick(resolve));
 
     let text = '';
     let deltas = 0;
