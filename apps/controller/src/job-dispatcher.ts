@@ -30,7 +30,17 @@ export interface JobDispatcherOptions {
  */
 export class JobDispatcher {
   private readonly queues = new Map<string, Queue>();
-  private readonly events = new Map<string, QueueEvents>();
+  /**
+   * One BullMQ event reader per model queue for the whole controller (each reader is a blocking
+   * XREAD that every event of every job wakes): this dispatcher's `failed` listener and whoever
+   * else asks (`onQueueEvents`: the admin metrics) share it.
+   */
+  private readonly events = new Map<string, { events: QueueEvents; ready: Promise<void> }>();
+  private readonly eventListeners: Array<(model: string, events: QueueEvents) => void> = [];
+  /** The models this controller enqueued to or followed. */
+  private readonly followed = new Set<string>();
+  /** Events are read from this moment on, whenever a model's reader starts: none is missed. */
+  private readonly since = Date.now();
   private readonly connections: Redis[] = [];
 
   constructor(private readonly options: JobDispatcherOptions) {}
@@ -47,24 +57,36 @@ export class JobDispatcher {
 
   /** The models whose queues this controller enqueued to or followed (the queues it looks after). */
   watchedModels(): string[] {
-    return [...this.events.keys()];
+    return [...this.followed];
   }
 
-  /** Listens to the model queue's `failed` events (once per model). */
+  /** Follows the model's queue: its `failed` events become error frames (once per model). */
   async watch(model: string): Promise<void> {
-    if (this.events.has(model)) return;
-    const events = new QueueEvents(queueNameForModel(model), {
-      connection: this.connection(`events-${model}`),
-      prefix: this.options.keys.bullPrefix,
-    });
-    this.events.set(model, events);
-    events.on('error', (error) => this.options.logger.warn({ err: error, model }, 'queue events error'));
+    this.followed.add(model);
+    await this.listen(model);
+  }
+
+  /** Calls `attach` with the event reader of every model's queue, those read now and those to come. */
+  onQueueEvents(attach: (model: string, events: QueueEvents) => void): void {
+    this.eventListeners.push(attach);
+    for (const [model, { events }] of this.events) attach(model, events);
+  }
+
+  /** Starts reading the model queue's events (once per model) without following the queue. */
+  listen(model: string): Promise<void> {
+    const existing = this.events.get(model);
+    if (existing) return existing.ready;
+    const { keys, logger } = this.options;
+    // BullMQ event ids are Redis stream ids (ms-seq).
+    const events = new QueueEvents(queueNameForModel(model), { connection: this.connection(`events-${model}`), prefix: keys.bullPrefix, lastEventId: `${this.since}-0` });
+    events.on('error', (error) => logger.warn({ err: error, model }, 'queue events error'));
     events.on('failed', ({ jobId, failedReason }) => {
-      void this.onFailed(jobId, failedReason).catch((error: unknown) =>
-        this.options.logger.error({ err: error, jobId }, 'could not report a failed job'),
-      );
+      void this.onFailed(jobId, failedReason).catch((error: unknown) => logger.error({ err: error, jobId }, 'could not report a failed job'));
     });
-    await events.waitUntilReady();
+    for (const attach of this.eventListeners) attach(model, events);
+    const ready = events.waitUntilReady().then(() => undefined);
+    this.events.set(model, { events, ready });
+    return ready;
   }
 
   /**
@@ -166,7 +188,7 @@ export class JobDispatcher {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.events.values()].map((e) => e.close().catch(() => undefined)));
+    await Promise.all([...this.events.values()].map(({ events }) => events.close().catch(() => undefined)));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     await Promise.all(this.connections.map((c) => c.quit().catch(() => undefined)));
   }

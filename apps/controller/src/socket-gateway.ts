@@ -11,6 +11,7 @@ import {
   toApiError,
   type ClientToServerEvents,
   type GenerateAck,
+  type GenerateRequest,
   type JobMeta,
   type RedisKeys,
   type ResumeAck,
@@ -141,11 +142,37 @@ async function handleGenerate(
   }
 
   const imageId = request.imageId ?? null;
+  const jobIds = request.models.map(() => randomUUID());
+  // The checks and the admission (limits) go to Redis together: one round trip less on the way
+  // to the first token. A question the checks refuse gives back what the admission took.
+  const [checked, admitted] = await Promise.allSettled([
+    checkRequest(deps, request.models, request.messages, imageId),
+    deps.limits ? deps.limits.request(client, jobIds) : Promise.resolve(),
+  ]);
+  if (checked.status === 'rejected') {
+    await deps.limits?.refund(client, jobIds, admitted).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not give back the admission of a refused question'));
+    throw checked.reason;
+  }
+  if (admitted.status === 'rejected') throw admitted.reason;
+
+  const requestId = randomUUID();
+  const enqueuedAt = Date.now();
+  const metas: JobMeta[] = request.models.map((model, i) => ({ jobId: jobIds[i]!, requestId, model, enqueuedAt }));
+  await Promise.all(
+    metas.map((meta) =>
+      deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params, explain: request.explain }),
+    ),
+  );
+  return { response: { ok: true, requestId, jobs: metas.map(({ jobId, model }) => ({ jobId, model })) }, metas };
+}
+
+/** Refuses a question no worker can answer: unknown model, every worker busy loading, prompt too long, image expired. */
+async function checkRequest(deps: SocketGatewayDeps, models: readonly string[], messages: GenerateRequest['messages'], imageId: string | null): Promise<void> {
   const [workers, imageStored] = await Promise.all([
     deps.registry.list(),
     imageId === null ? Promise.resolve(1) : deps.redis.exists(deps.keys.image(imageId)),
   ]);
-  for (const model of request.models) {
+  for (const model of models) {
     const hosting = workers.filter((w) => w.model === model);
     if (hosting.length === 0) {
       const live = [...new Set(workers.map((w) => w.model))];
@@ -159,20 +186,9 @@ async function handleGenerate(
     if (!hosting.some((w) => w.state === 'ready' || w.state === 'paused')) {
       throw new MgmError('NO_WORKER', `every worker of "${model}" is ${hosting.map((w) => w.state).join(' or ')} right now; try again shortly`);
     }
-    assertPromptFits(request.messages, imageId !== null, hosting, model);
+    assertPromptFits(messages, imageId !== null, hosting, model);
   }
   if (imageStored === 0) {
     throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
   }
-
-  const requestId = randomUUID();
-  const enqueuedAt = Date.now();
-  const metas: JobMeta[] = request.models.map((model) => ({ jobId: randomUUID(), requestId, model, enqueuedAt }));
-  await deps.limits?.request(client, metas.map((meta) => meta.jobId));
-  await Promise.all(
-    metas.map((meta) =>
-      deps.dispatcher.enqueue({ ...meta, messages: request.messages, imageId, imageMode: request.imageMode, params: request.params, explain: request.explain }),
-    ),
-  );
-  return { response: { ok: true, requestId, jobs: metas.map(({ jobId, model }) => ({ jobId, model })) }, metas };
 }

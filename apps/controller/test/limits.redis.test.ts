@@ -78,6 +78,20 @@ describe('per-client limits', () => {
     expect(metrics).toMatch(/mgm:rate_limited_total\{limit="jobs_in_flight_session"\} [1-9]/);
   });
 
+  it('charges nothing for a question refused for its model or image (checked while the limits are taken)', async () => {
+    workers.push(await startTestWorker(keys, { workerId: 'lim-2', name: 'alpha', tokenDelayMs: 30 }));
+    const socket = await client('refused-session-0001');
+    const askFor = (models: string[], imageId?: string): Promise<GenerateAck> =>
+      socket.timeout(5000).emitWithAck('generate', { messages: [{ role: 'user', content: 'hello' }], models, ...(imageId ? { imageId } : {}) });
+    // More refused questions than the session's 6 per minute, each with more jobs than its 2 in flight.
+    for (let i = 0; i < 4; i += 1) expect(await askFor(['alpha', 'nope', 'beta'])).toMatchObject({ ok: false, error: { code: 'MODEL_NOT_FOUND' } });
+    for (let i = 0; i < 4; i += 1) expect(await askFor(['alpha'], 'f'.repeat(64))).toMatchObject({ ok: false, error: { code: 'IMAGE_NOT_FOUND' } });
+    // None of them took a slot or a hit: two questions at once are both admitted.
+    const acks = await Promise.all([askFor(['alpha']), askFor(['alpha'])]);
+    expect(acks.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(['ok', 'ok']);
+    await framesUntilEnd(socket, acks.map((a) => (a.ok ? a.jobs[0]!.jobId : '')), 25_000);
+  });
+
   it('answers 429 with Retry-After over the upload limit', async () => {
     const post = () => fetch(`${ctl.url}/api/images`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: makePng(8, 8, [1, 2, 3]) });
     expect((await post()).status).toBe(201);

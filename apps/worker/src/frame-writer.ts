@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { APPEND_FRAMES_LUA, FRAME_STREAM_MAX_LENGTH, STREAM_LOST_SEQ, STREAM_REVOKED_SEQ, encodeFrames, type UnsequencedFrame } from '@mgm/protocol';
+import { TickPipeline } from './tick-pipeline.ts';
 
 export interface FrameWriterOptions {
   redis: Redis;
@@ -19,6 +20,8 @@ export interface FrameWriterOptions {
    * holds the token, so a worker whose job was handed to another writes nothing more.
    */
   fence?: { lockKey: string; token: string };
+  /** Shared by the writers of one connection, so that frames of the same tick leave in one write (default: the writer's own). */
+  pipeline?: TickPipeline;
 }
 
 /**
@@ -48,7 +51,11 @@ export class FrameWriter {
   /** Whether this writer appended before: then a missing stream is lost, never created again from seq 0. */
   private appended = false;
 
-  constructor(private readonly options: FrameWriterOptions) {}
+  private readonly pipeline: TickPipeline;
+
+  constructor(private readonly options: FrameWriterOptions) {
+    this.pipeline = options.pipeline ?? new TickPipeline(options.redis);
+  }
 
   /** Queues a frame without waiting; a delta joins a delta still waiting to be sent. */
   push(frame: UnsequencedFrame): void {
@@ -131,13 +138,13 @@ export class FrameWriter {
   }
 
   private async send(frames: UnsequencedFrame[]): Promise<number> {
-    const { redis, streamKey, cancelKey, ttlSeconds, fence } = this.options;
+    const { streamKey, cancelKey, ttlSeconds, fence } = this.options;
     const mustExist = this.appended ? '1' : '0';
     const args = [FRAME_STREAM_MAX_LENGTH, ttlSeconds, mustExist, fence?.token ?? '', ...encodeFrames(frames)];
     const [seq, cancelled] = (
       fence
-        ? await redis.eval(APPEND_FRAMES_LUA, 3, streamKey, cancelKey, fence.lockKey, ...args)
-        : await redis.eval(APPEND_FRAMES_LUA, 2, streamKey, cancelKey, ...args)
+        ? await this.pipeline.eval(APPEND_FRAMES_LUA, 3, streamKey, cancelKey, fence.lockKey, ...args)
+        : await this.pipeline.eval(APPEND_FRAMES_LUA, 2, streamKey, cancelKey, ...args)
     ) as [number, number];
     if (seq >= 0) this.appended = true;
     if (seq < 0) this.open = false;

@@ -21,6 +21,7 @@ import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
 import { storeLens } from './lens-store.ts';
 import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
+import type { TickPipeline } from './tick-pipeline.ts';
 import type { WorkerStats } from './worker-stats.ts';
 
 export interface JobRunnerDeps {
@@ -35,6 +36,10 @@ export interface JobRunnerDeps {
   deltaIntervalMs: number;
   /** OCR and image generation, for jobs with params.useOcr / params.generateImage. */
   extras?: JobExtras;
+  /** The worker's frame appends of one tick leave together (see TickPipeline). */
+  framePipeline?: TickPipeline;
+  /** Called once the job's first token is on its way (not for jobs that end before one). */
+  onStarted?: () => void;
 }
 
 /** Lets the worker take a job back (SIGTERM timeout, admin stop): abort and requeue it. */
@@ -61,6 +66,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     ttlSeconds: deps.streamTtlSeconds,
     deltaIntervalMs: deps.deltaIntervalMs,
     onCancelled: () => abort.abort('cancelled'),
+    ...(deps.framePipeline ? { pipeline: deps.framePipeline } : {}),
     ...(token ? { fence: { lockKey: `${job.queueQualifiedName}:${job.id}:lock`, token } } : {}),
   });
 
@@ -87,8 +93,12 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
       throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
     }
     const queueMs = Math.max(0, startedAt - payload.enqueuedAt);
-    // Not awaited: the connection keeps frames in order, and the model starts at once.
+    // Not awaited: the connection keeps frames in order, and the model starts at once...
     writer.push({ type: 'start', workerId: deps.workerId, queueMs });
+    // ...after one tick, in which the start frame leaves (see TickPipeline). Without it the frame
+    // waited behind the model's synchronous preparation (prompt, image), and its reply could still
+    // be pending when the first token came, which then waited for it (one append in flight).
+    await new Promise<void>((resolve) => process.nextTick(resolve));
 
     let text = '';
     let deltas = 0;
@@ -123,6 +133,7 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
         deltas += 1;
         // The append of this delta also reads the cancel flag.
         writer.push({ type: 'delta', text: delta });
+        if (deltas === 1) deps.onStarted?.();
         if (!writer.open) abort.abort('stream ended');
       }
       result = await generation.result;

@@ -18,6 +18,7 @@ import {
 import { jobCapacity } from './batch-gate.ts';
 import type { JobExtras } from './job-extras.ts';
 import { runJob } from './job-runner.ts';
+import { TickPipeline } from './tick-pipeline.ts';
 import type { ServingModel } from './serving-model.ts';
 import { WorkerRegistration } from './worker-registration.ts';
 import { WorkerStats } from './worker-stats.ts';
@@ -78,10 +79,12 @@ export class ModelWorker {
   private state: WorkerState = 'loading';
   private closing: Promise<void> | null = null;
   private readonly logger: Logger;
+  private readonly framePipeline: TickPipeline;
 
   constructor(private readonly options: ModelWorkerOptions) {
     this.id = options.workerId;
     this.logger = options.logger.child({ workerId: this.id, model: options.model.info.name });
+    this.framePipeline = new TickPipeline(options.redis);
     this.registration = options.registration ?? new WorkerRegistration({
       redis: options.redis,
       keys: options.keys,
@@ -202,7 +205,6 @@ export class ModelWorker {
     const key = String(job.id);
     this.active.set(key, active);
     this.updateCapacity();
-    void this.registration.update({}).catch(() => undefined);
     try {
       return await runJob(
         {
@@ -215,6 +217,9 @@ export class ModelWorker {
           streamTtlSeconds: this.options.streamTtlSeconds,
           deltaIntervalMs: this.options.deltaIntervalMs ?? 0,
           extras: this.options.extras,
+          framePipeline: this.framePipeline,
+          // The record's in-flight count, published once the first token is out: off the path to it.
+          onStarted: () => setImmediate(() => void this.registration.publish().catch(() => undefined)),
         },
         job,
         token,
@@ -224,7 +229,7 @@ export class ModelWorker {
       this.active.delete(key);
       // Before BullMQ hears that this job ended, so its next fetch sees the room it left.
       this.updateCapacity();
-      void this.registration.update({}).catch(() => undefined);
+      void this.registration.publish().catch(() => undefined);
     }
   }
 

@@ -73,6 +73,11 @@ export class WorkerRegistration {
     await this.write();
   }
 
+  /** Publishes the live fields (in-flight, stats) now, without waiting for the next heartbeat. */
+  publish(): Promise<void> {
+    return this.write();
+  }
+
   /** Stops heartbeating and removes the record: the worker disappears from lists at once. */
   async deregister(): Promise<void> {
     this.stopped = true;
@@ -97,10 +102,11 @@ export class WorkerRegistration {
         heartbeatAt: now,
       });
       const { redis, keys, ttlMs } = this.options;
-      this.keepAlive?.remember(JSON.stringify(this.record));
+      const json = JSON.stringify(this.record);
+      this.keepAlive?.remember(json);
       await redis
         .multi()
-        .set(keys.worker(this.record.id), JSON.stringify(this.record), 'PX', ttlMs)
+        .set(keys.worker(this.record.id), json, 'PX', ttlMs)
         .zadd(keys.workers, now, this.record.id)
         .exec();
     });

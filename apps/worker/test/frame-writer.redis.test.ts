@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeFrameEntry, type RedisKeys } from '@mgm/protocol';
 import { FrameWriter } from '../src/frame-writer.ts';
-import { connect, testNamespace } from './redis-test-helpers.ts';
+import { TickPipeline } from '../src/tick-pipeline.ts';
+import { REDIS_URL, connect, testNamespace } from './redis-test-helpers.ts';
 
 let redis: Redis;
 let keys: RedisKeys;
@@ -24,13 +25,17 @@ function writer(jobId: string, onCancelled = () => undefined, deltaIntervalMs = 
 
 /** A connection that counts the scripts it sends (one per append round trip). */
 function countingConnection(): { connection: Redis; appends: () => number } {
-  const counting = connect();
+  return countingOf(connect());
+}
+
+function countingOf(counting: Redis): { connection: Redis; appends: () => number } {
   let evals = 0;
-  const original = counting.eval.bind(counting) as (...args: unknown[]) => Promise<unknown>;
-  (counting as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = (...args: unknown[]) => {
-    evals += 1;
-    return original(...args);
-  };
+  // Counted where every command leaves, pipelined or not.
+  const original = counting.sendCommand.bind(counting);
+  counting.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    if (command.name === 'eval') evals += 1;
+    return (original as (...args: unknown[]) => unknown)(command, ...rest);
+  }) as typeof counting.sendCommand;
   return { connection: counting, appends: () => evals };
 }
 
@@ -150,5 +155,37 @@ describe('FrameWriter', () => {
     await w.flush();
     expect(w.open).toBe(false);
     expect((await frames('j6')).map((f) => f.type)).toEqual(['delta', 'end']);
+  });
+
+  it('sends a frame before the event loop runs what was already scheduled (a decode step), even on an autopipelining connection', async () => {
+    // The worker's main connection autopipelines; onnxruntime-node runs each decode step from a
+    // setImmediate that may be scheduled before the frame is pushed.
+    const autopipelining = new Redis(REDIS_URL, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const { connection, appends } = countingOf(autopipelining);
+    try {
+      const w = writer('j7', () => undefined, 0, connection);
+      const sentBeforeTheStep = new Promise<number>((resolve) => setImmediate(() => resolve(appends())));
+      w.push({ type: 'delta', text: 'first' });
+      expect(await sentBeforeTheStep).toBe(1);
+      await w.flush();
+      expect((await frames('j7')).map((f) => f.type)).toEqual(['delta']);
+    } finally {
+      await connection.quit();
+    }
+  });
+
+  it('sends the frames several writers push in the same tick in one write', async () => {
+    const { connection } = countingConnection();
+    const writes = vi.spyOn(connection, 'pipeline');
+    try {
+      const pipeline = new TickPipeline(connection);
+      const writers = ['j8a', 'j8b', 'j8c'].map((jobId) => new FrameWriter({ redis: connection, streamKey: keys.jobStream(jobId), cancelKey: keys.jobCancel(jobId), ttlSeconds: 30, onCancelled: () => undefined, pipeline }));
+      for (const w of writers) w.push({ type: 'delta', text: 'same step' });
+      await Promise.all(writers.map((w) => w.flush()));
+      expect(writes).toHaveBeenCalledTimes(1);
+      for (const jobId of ['j8a', 'j8b', 'j8c']) expect((await frames(jobId)).map((f) => (f.type === 'delta' ? f.text : f.type))).toEqual(['same step']);
+    } finally {
+      await connection.quit();
+    }
   });
 });

@@ -99,6 +99,26 @@ describe('ModelWorker', () => {
     await waitFor(async () => (await record('w-ok'))?.jobsDone === 1, 'jobsDone = 1');
   });
 
+  it('sends the start frame before the model starts its synchronous preparation', async () => {
+    const started = await worker({ workerId: 'w-first', name: 'm-first' });
+    let appendsSent = 0;
+    const send = started.redis.sendCommand.bind(started.redis);
+    started.redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      if (command.name === 'eval') appendsSent += 1;
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof started.redis.sendCommand;
+    const sentWhenTheModelStarted: number[] = [];
+    const generate = started.model.generate.bind(started.model);
+    started.model.generate = (input, options) => {
+      sentWhenTheModelStarted.push(appendsSent);
+      return generate(input, options);
+    };
+    const jobId = await enqueue(queueFor('m-first'), { model: 'm-first' });
+    const frames = await readFramesUntilEnd(redis, keys, jobId);
+    expect(frames[0]).toMatchObject({ type: 'start', workerId: 'w-first' });
+    expect(sentWhenTheModelStarted).toEqual([1]);
+  });
+
   it('passes the stored image bytes to the model', async () => {
     const w = await worker({ name: 'm-img' });
     const imageId = 'a'.repeat(64);

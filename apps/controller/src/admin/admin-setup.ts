@@ -65,7 +65,7 @@ export async function createAdmin(options: AdminOptions, deps: AdminSetupDeps): 
   const { redis, keys } = deps;
   const auth = new AdminAuth({ redis, keys, token: options.token, sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 3600 });
   const metrics = new ServingMetrics({ defaultMetrics: options.defaultMetrics });
-  const events = new JobEvents({ redis, connect: deps.connect, keys, metrics, logger });
+  const events = new JobEvents({ redis, events: deps.dispatcher, keys, metrics, logger });
   const queues = new QueueAdmin({ redis, keys, dispatcher: deps.dispatcher, logger });
   const series = new SeriesStore(redis, keys, options.sampleIntervalMs ?? 5000, SERIES_WINDOW_MS);
   const monitor = new AdminMonitor({

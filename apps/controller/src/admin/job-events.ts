@@ -1,14 +1,19 @@
-import { QueueEvents } from 'bullmq';
+import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { decodeFrameEntry, jobResultSchema, queueNameForModel, type RedisKeys } from '@mgm/protocol';
+import { decodeFrameEntry, jobResultSchema, type RedisKeys } from '@mgm/protocol';
 import { failureFrame } from '../job-dispatcher.ts';
 import type { ServingMetrics } from './serving-metrics.ts';
 
+/** The controller's one BullMQ event reader per model queue (the job dispatcher's). */
+export interface QueueEventSource {
+  listen(model: string): Promise<void>;
+  onQueueEvents(attach: (model: string, events: QueueEvents) => void): void;
+}
+
 export interface JobEventsDeps {
   redis: Redis;
-  /** A dedicated connection per model (QueueEvents blocks on it). */
-  connect: (role: string) => Redis;
+  events: QueueEventSource;
   keys: RedisKeys;
   metrics: ServingMetrics;
   logger: Logger;
@@ -17,51 +22,39 @@ export interface JobEventsDeps {
 /**
  * Feeds the metrics from every model queue's BullMQ event stream: `completed` carries the
  * worker's result (tokens, timings, finish reason), `failed` the error code. A job that
- * completed without a result (it was stopped) is read from its stream's end frame. Each
- * listener reads from the controller's start, so a model's first jobs count even when they
- * end before its listener is attached.
+ * completed without a result (it was stopped) is read from its stream's end frame. It listens on
+ * the dispatcher's event readers (no reader of its own), which read from the controller's start,
+ * so a model's first jobs count even when they end before its listener is attached.
  */
 export class JobEvents {
-  /** Events are read from this moment on for every model, whenever its listener starts: none is missed or counted twice. */
-  private readonly since = Date.now();
-  private readonly listeners = new Map<string, QueueEvents>();
-  private readonly connections: Redis[] = [];
   private closed = false;
 
-  constructor(private readonly deps: JobEventsDeps) {}
+  constructor(private readonly deps: JobEventsDeps) {
+    deps.events.onQueueEvents((model, events) => this.attach(model, events));
+  }
 
   /** Starts listening to each model not listened to yet. */
   async watch(models: Iterable<string>): Promise<void> {
-    const started: Promise<void>[] = [];
-    for (const model of models) {
-      if (this.closed || this.listeners.has(model)) continue;
-      started.push(this.listen(model));
-    }
-    await Promise.all(started);
+    if (this.closed) return;
+    await Promise.all([...models].map((model) => this.deps.events.listen(model)));
   }
 
+  /** Stops counting (the readers belong to the dispatcher, which closes them). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.listeners.values()].map((events) => events.close().catch(() => undefined)));
-    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => undefined)));
   }
 
-  private async listen(model: string): Promise<void> {
-    const { keys, logger } = this.deps;
-    const connection = this.deps.connect(`admin-events-${model}`);
-    this.connections.push(connection);
-    // BullMQ event ids are Redis stream ids (ms-seq).
-    const events = new QueueEvents(queueNameForModel(model), { connection, prefix: keys.bullPrefix, lastEventId: `${this.since}-0` });
-    this.listeners.set(model, events);
-    events.on('error', (error) => logger.warn({ err: error, model }, 'queue events error (metrics)'));
+  private attach(model: string, events: QueueEvents): void {
+    const { logger } = this.deps;
     events.on('completed', ({ jobId, returnvalue }) => {
+      if (this.closed) return;
       void this.onCompleted(model, jobId, returnvalue).catch((error: unknown) => logger.warn({ err: error, jobId }, 'could not count a job'));
     });
     events.on('failed', ({ failedReason }) => {
+      if (this.closed) return;
       const frame = failureFrame(failedReason);
       this.deps.metrics.observeFailed(model, frame.type === 'error' ? frame.code : 'WORKER_FAILED');
     });
-    await events.waitUntilReady();
   }
 
   private async onCompleted(model: string, jobId: string, returnvalue: unknown): Promise<void> {

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
+import { MgmError } from '@mgm/protocol';
 import type { RedisKeys } from '@mgm/protocol';
 import type { ClientIdentity } from './client-identity.ts';
-import { InFlightLimiter, type InFlightRule } from './in-flight-limiter.ts';
 import type { LimitsConfig } from './limits-config.ts';
 import { RateLimiter, type ClientKey, type WindowRule } from './rate-limiter.ts';
+import { RequestAdmission, type AdmissionPairs, type InFlightRule } from './request-admission.ts';
 
 const MINUTE = 60_000;
 
@@ -13,7 +14,7 @@ const MINUTE = 60_000;
  */
 export class ClientLimits {
   private readonly rate: RateLimiter;
-  private readonly inFlight: InFlightLimiter;
+  private readonly admission: RequestAdmission;
   private readonly rules: ReturnType<typeof rulesOf>;
 
   constructor(
@@ -24,14 +25,34 @@ export class ClientLimits {
   ) {
     const [streamPrefix, streamSuffix] = keys.jobStream('\u0000').split('\u0000') as [string, string];
     this.rate = new RateLimiter(redis, `${keys.prefix}:limit`, options.onRefused);
-    this.inFlight = new InFlightLimiter(redis, `${keys.prefix}:limit`, { prefix: streamPrefix, suffix: streamSuffix }, options.jobTtlSeconds * 1000, options.onRefused);
+    this.admission = new RequestAdmission(redis, `${keys.prefix}:limit`, { prefix: streamPrefix, suffix: streamSuffix }, options.jobTtlSeconds * 1000, options.onRefused);
     this.rules = rulesOf(config);
   }
 
-  /** A question (chat, compare, arena ask / regenerate) whose answers are the given jobs. */
-  async request(client: ClientIdentity, jobIds: readonly string[]): Promise<void> {
-    await this.rate.charge(pairs(client, this.rules.requests));
-    await this.inFlight.acquire(pairs(client, this.rules.inFlight), jobIds);
+  /**
+   * A question (chat, compare, arena ask / regenerate) whose answers are the given jobs: requests
+   * per minute, then jobs in flight, under every key of the client, in one round trip.
+   */
+  request(client: ClientIdentity, jobIds: readonly string[]): Promise<void> {
+    return this.admission.admit(this.requestPairs(client), jobIds);
+  }
+
+  /**
+   * Gives back what `request` took for a question refused for another reason, found out while
+   * the admission ran (the gateway checks and admits in the same round trip): `outcome` is what
+   * `request` answered. A question refused that way is not charged.
+   */
+  async refund(client: ClientIdentity, jobIds: readonly string[], outcome: PromiseSettledResult<void>): Promise<void> {
+    if (outcome.status === 'rejected') {
+      const rule = rateLimitedRule(outcome.reason);
+      if (rule === null) return; // Redis failed: nothing known to give back
+      return this.admission.refund(this.requestPairs(client), jobIds, rule);
+    }
+    return this.admission.refund(this.requestPairs(client), jobIds);
+  }
+
+  private requestPairs(client: ClientIdentity): AdmissionPairs {
+    return { rate: pairs(client, this.rules.requests), inFlight: pairs(client, this.rules.inFlight) };
   }
 
   upload(client: ClientIdentity): Promise<void> {
@@ -94,4 +115,11 @@ function pairs<R>(client: ClientIdentity, rules: PerKind<R>): Array<{ rule: R; k
   if (rules.session && client.session !== undefined) out.push({ rule: rules.session, key: `session:${client.session}` });
   if (rules.apiKey && client.apiKey !== undefined) out.push({ rule: rules.apiKey, key: `apikey:${client.apiKey}` });
   return out;
+}
+
+/** The rule a RATE_LIMITED error names, or null for any other error. */
+function rateLimitedRule(error: unknown): string | null {
+  if (!(error instanceof MgmError) || error.code !== 'RATE_LIMITED') return null;
+  const rule = error.details?.rule;
+  return typeof rule === 'string' ? rule : null;
 }

@@ -86,7 +86,7 @@ export function retryAfterSeconds(error: unknown): number | null {
   return typeof seconds === 'number' ? seconds : null;
 }
 
-function describeWindow(ms: number): string {
+export function describeWindow(ms: number): string {
   if (ms % 60_000 === 0) return ms === 60_000 ? 'minute' : `${ms / 60_000} minutes`;
   return `${Math.round(ms / 1000)} s`;
 }
