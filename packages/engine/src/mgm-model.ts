@@ -15,6 +15,7 @@ import { parseDevice } from './execution-provider.ts';
 import { GenerationStream } from './generation/generation-stream.ts';
 import type { ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
 import { LocalPrefill, type PrefillExecutor } from './batching/prefill-executor.ts';
+import { BusyOnlyPrefill } from './batching/busy-only-prefill.ts';
 import { PrefillThread } from './batching/prefill-thread.ts';
 import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts';
 import { MgmTokenizer } from './mgm-tokenizer.ts';
@@ -264,7 +265,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
   if (wantThread) {
     if (device.backend !== 'cpu') throw new MgmError('BAD_REQUEST', `prefillThread is for the CPU device only (it loads a second copy of the graphs on its thread), not ${device.device}`);
     try {
-      prefill = await PrefillThread.start({
+      const thread = await PrefillThread.start({
         checkpoint: path.resolve(dirOrManifestPath),
         dtype,
         preprocess: opts.vision === undefined,
@@ -274,6 +275,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
         ...(opts.prefillThreadOps ?? opts.intraOpThreads ? { intraOpThreads: opts.prefillThreadOps ?? opts.intraOpThreads } : {}),
         ...(opts.allowSpinning !== undefined ? { allowSpinning: opts.allowSpinning } : {}),
       });
+      prefill = new BusyOnlyPrefill(thread, local, () => scheduler.decodingRows);
     } catch (err) {
       await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
       throw err;

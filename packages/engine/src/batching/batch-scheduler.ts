@@ -109,6 +109,11 @@ export class BatchScheduler {
     });
   }
 
+  /** Rows in the decode loop now (running or about to join at the next step). */
+  get decodingRows(): number {
+    return this.rows.size + this.arrivals.length;
+  }
+
   stats(): BatchStats {
     let used = this.kv.usedTokens;
     for (const a of this.arrivals) used += a.length;
