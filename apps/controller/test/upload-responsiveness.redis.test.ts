@@ -60,6 +60,8 @@ describe('uploads and the event loop', () => {
     for (const result of results) expect(result).toMatchObject({ status: 201, body: mgmDownscaleSize(WIDTH, HEIGHT)! });
     expect(new Set(results.map((r) => r.body.imageId)).size).toBe(1);
     console.info(`longest pause of the loop during the uploads ${longestPause.toFixed(0)} ms; one downscale on the loop ${blockingMs.toFixed(0)} ms`);
-    expect(longestPause, `one downscale on the loop blocks it ${blockingMs.toFixed(0)} ms`).toBeLessThan(blockingMs / 2);
+    // On the loop, each of the four downscales would block it for about blockingMs; off it, the pauses
+    // are the loop's own work (0.3–0.58 of blockingMs seen on a busy 2-core machine): 0.75 parts them.
+    expect(longestPause, `one downscale on the loop blocks it ${blockingMs.toFixed(0)} ms`).toBeLessThan(blockingMs * 0.75);
   }, 180_000);
 });
