@@ -1,5 +1,20 @@
-# Sourced by train-v3.sh and train-v3-more.sh: the stage-1 settings every v3 run shares, and scoring.
-# Needs: py (Debian's python3), w (the work folder).
+# Sourced by the train-v3*.sh, train-v4*.sh and train-v5*.sh scripts after they cd here: the Python
+# they use, the work folder (W, default work-cpu), the stage-1 settings every run since v3 shares,
+# preparing the work folder, and scoring.
+py=/usr/bin/python3
+export PYTHONUNBUFFERED=1
+w=${W:-work-cpu}
+# prepare_work NAME...: the tokenizer, validation and test splits, and each named checkpoint imported
+# from ../../models (the shipped ONNX) as $w/shipped-NAME/model.pt; mgm-tiny's frozen towers too.
+prepare_work() {
+  mkdir -p "$w/logs"
+  [ -f "$w/tokenizer.json" ] || $py -m mgm_tiny.prepare --work "$w" --eval-out "$w/eval" > "$w/logs/prepare.log"
+  local n
+  for n in "$@"; do
+    [ -f "$w/shipped-$n/model.pt" ] || $py -m mgm_tiny.import_onnx --folder "../../models/$n" \
+      --tokenizer "$w/tokenizer.json" --out "$w/shipped-$n/model.pt" $([ "$n" = mgm-tiny ] && echo --towers-out "$w/towers.pt")
+  done
+}
 # train NAME OUT [extra train.py arguments]: one run, one thread, its log in $w/logs/OUT.log.
 train() {
   local name=$1 out=$2

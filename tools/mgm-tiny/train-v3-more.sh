@@ -4,11 +4,8 @@
 # still rising on every type. Each scored on validation, then test.
 set -euo pipefail
 cd "$(dirname "$0")"
-py=/usr/bin/python3
-export PYTHONUNBUFFERED=1
-w=${W:-work-cpu}
-MORE_STEPS=${MORE_STEPS:-600}
 . ./train-common.sh
+MORE_STEPS=${MORE_STEPS:-600}
 more() { # name, from folder, out folder
   train "$1" "$3" --lr 1e-3 --warmup 30 --seed 4 --steps "$MORE_STEPS" --init-from "$w/$2/model.pt"
 }

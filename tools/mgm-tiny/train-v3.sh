@@ -11,19 +11,11 @@
 # models/mgm-tiny`, the last commit that shipped v2), run this and train-v3-more.sh, then restore.
 set -euo pipefail
 cd "$(dirname "$0")"
-py=/usr/bin/python3
-export PYTHONUNBUFFERED=1
-w=${W:-work-cpu}
+. ./train-common.sh
 STEPS=${STEPS:-1200}
 HD_STEPS=${HD_STEPS:-700}
 SEED=${SEED:-3}
-mkdir -p "$w/logs"
-[ -f "$w/tokenizer.json" ] || $py -m mgm_tiny.prepare --work "$w" --eval-out "$w/eval" > "$w/logs/prepare.log"
-for n in llava-tiny mgm-tiny; do
-  [ -f "$w/shipped-$n/model.pt" ] || $py -m mgm_tiny.import_onnx --folder "../../models/$n" \
-    --tokenizer "$w/tokenizer.json" --out "$w/shipped-$n/model.pt" $([ "$n" = mgm-tiny ] && echo --towers-out "$w/towers.pt")
-done
-. ./train-common.sh
+prepare_work llava-tiny mgm-tiny
 v3() { train "$@" --lr 1.5e-3 --warmup 50 --seed "$SEED"; }
 (v3 llava-tiny llava-tiny-v3 --steps "$STEPS" --init-from "$w/shipped-llava-tiny/model.pt" && score llava-tiny-v3) &
 (v3 mgm-tiny mgm-tiny-v3 --steps "$STEPS" --init-from "$w/shipped-mgm-tiny/model.pt" && score mgm-tiny-v3) &

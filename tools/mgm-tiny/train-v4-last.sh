@@ -5,11 +5,8 @@
 # two types 1.5x as often (colour 1.5, position 1.8 instead of 1.0 and 1.2). Then validation, test.
 set -euo pipefail
 cd "$(dirname "$0")"
-py=/usr/bin/python3
-export PYTHONUNBUFFERED=1
-w=${W:-work-cpu}
-TIME_BUDGET=${TIME_BUDGET:-1500}
 . ./train-common.sh
+TIME_BUDGET=${TIME_BUDGET:-1500}
 last() { # name, from folder, extra arguments
   local name=$1 from=$2
   shift 2

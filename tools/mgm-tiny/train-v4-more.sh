@@ -6,12 +6,9 @@
 # same recipe, fresh samples (seed 6). mgm-tiny-hd's first leg was not stopped. Then validation, test.
 set -euo pipefail
 cd "$(dirname "$0")"
-py=/usr/bin/python3
-export PYTHONUNBUFFERED=1
-w=${W:-work-cpu}
+. ./train-common.sh
 MORE_STEPS=${MORE_STEPS:-1200}
 TIME_BUDGET=${TIME_BUDGET:-4200}
-. ./train-common.sh
 more() { # name
   train "$1" "$1-v4b" --lr 9e-4 --warmup 20 --seed 6 --steps "$MORE_STEPS" --time-budget "$TIME_BUDGET" \
     --init-from "$w/$1-v4/model.pt"

@@ -7,20 +7,12 @@
 # choice) and test, once. It imports ../../models as its starting point (v3 when this ran).
 set -euo pipefail
 cd "$(dirname "$0")"
-py=/usr/bin/python3
-export PYTHONUNBUFFERED=1
-w=${W:-work-cpu}
+. ./train-common.sh
 STEPS=${STEPS:-2000}
 HD_STEPS=${HD_STEPS:-900}
 TIME_BUDGET=${TIME_BUDGET:-4800}
 SEED=${SEED:-5}
-mkdir -p "$w/logs"
-[ -f "$w/tokenizer.json" ] || $py -m mgm_tiny.prepare --work "$w" --eval-out "$w/eval" > "$w/logs/prepare.log"
-for n in llava-tiny mgm-tiny mgm-tiny-hd; do
-  [ -f "$w/shipped-$n/model.pt" ] || $py -m mgm_tiny.import_onnx --folder "../../models/$n" \
-    --tokenizer "$w/tokenizer.json" --out "$w/shipped-$n/model.pt" $([ "$n" = mgm-tiny ] && echo --towers-out "$w/towers.pt")
-done
-. ./train-common.sh
+prepare_work llava-tiny mgm-tiny mgm-tiny-hd
 v4() { # name, steps
   train "$1" "$1-v4" --lr 1e-3 --warmup 30 --seed "$SEED" --steps "$2" --time-budget "$TIME_BUDGET" \
     --init-from "$w/shipped-$1/model.pt"

@@ -276,13 +276,15 @@ async function runStreams(w: WorkerHandle, n: number, readers: Redis[]): Promise
 }
 
 const workers: WorkerHandle[] = [];
-const readers = Array.from({ length: Math.max(...streamCounts) }, () => new Redis(redisUrl, { maxRetriesPerRequest: null }));
+/** Warm-up runs 2 streams, so at least 2 readers even for `--streams 1`. */
+const WARM_UP_STREAMS = 2;
+const readers = Array.from({ length: Math.max(WARM_UP_STREAMS, ...streamCounts) }, () => new Redis(redisUrl, { maxRetriesPerRequest: null }));
 const load0 = loadavg()[0] as number;
 try {
   log(`checkpoint ${path.relative(repoRoot, checkpoint)} · streams ${streamCounts.join(',')} · ${requestsPerStream} requests per stream · ${rounds} rounds · max ${maxNewTokens} new tokens · ${threads} threads · batched worker --max-batch ${maxBatch} --batch-layout ${values.layout} --prefill-thread ${prefillThread} --prefill-threads ${prefillThreads}`);
   workers.push(await startWorker('batched'), await startWorker('one-at-a-time'));
   // Warm-up: a few answers on each worker.
-  for (const w of workers) await runStreams(w, 2, readers);
+  for (const w of workers) await runStreams(w, WARM_UP_STREAMS, readers);
 
   const samples = new Map<string, RoundResult[]>();
   const rowsPerStep = new Map<number, number | null>();
