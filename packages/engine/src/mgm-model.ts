@@ -16,6 +16,7 @@ import { GenerationStream } from './generation/generation-stream.ts';
 import type { ImageInput, PreprocessedImage, VisionApi } from './image-input.ts';
 import { LocalPrefill, type PrefillExecutor } from './batching/prefill-executor.ts';
 import { BusyOnlyPrefill } from './batching/busy-only-prefill.ts';
+import { OnDemandPrefillThread } from './batching/on-demand-prefill-thread.ts';
 import { PrefillThread } from './batching/prefill-thread.ts';
 import { type LoadedManifest, type Manifest, loadManifest } from './manifest.ts';
 import { MgmTokenizer } from './mgm-tokenizer.ts';
@@ -62,7 +63,8 @@ export interface LoadModelOptions {
    * sessions (a second copy of the graphs in memory), so the batch's decode steps keep running
    * meanwhile; false: they take turns with the steps on the model's thread. CPU only. `auto`: on
    * for a CPU model with maxBatch above 1 whose graphs take at most PREFILL_THREAD_AUTO_MAX_BYTES.
-   * Default false.
+   * The thread starts the first time a question arrives while rows decode (a lone question never
+   * needs it), not at load. Default false.
    */
   prefillThread?: boolean | 'auto';
   /** onnxruntime intra-op threads of the prefill thread's sessions (default: intraOpThreads). */
@@ -120,11 +122,17 @@ export class MgmModel {
     readonly info: ModelInfo,
     private readonly sessions: ModelSessions,
     private readonly ctx: GenerationContext,
+    private readonly prefillThread: OnDemandPrefillThread | null = null,
   ) {}
 
   /** Whether new sequences' vision and prefill run on a thread of their own, beside the decode steps. */
   get prefillConcurrent(): boolean {
     return this.ctx.prefill.concurrent;
+  }
+
+  /** Whether that thread has started (it starts at the first question that arrives while rows decode). */
+  get prefillThreadStarted(): boolean {
+    return this.prefillThread?.started ?? false;
   }
 
   /**
@@ -257,29 +265,32 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
   };
   const local = new LocalPrefill({ ...sessions, manifest, compute: scheduler.compute, prepareImage });
   let prefill: PrefillExecutor = local;
+  let thread: OnDemandPrefillThread | null = null;
   const wantThread = prefillThreadWanted(opts.prefillThread ?? false, {
     cpu: device.backend === 'cpu',
     maxBatch,
     graphBytes: opts.prefillThread === 'auto' ? await graphBytes(sessions.files) : 0,
   });
   if (wantThread) {
-    if (device.backend !== 'cpu') throw new MgmError('BAD_REQUEST', `prefillThread is for the CPU device only (it loads a second copy of the graphs on its thread), not ${device.device}`);
-    try {
-      const thread = await PrefillThread.start({
-        checkpoint: path.resolve(dirOrManifestPath),
-        dtype,
-        preprocess: opts.vision === undefined,
-        logger,
-        prepareImage,
-        fallback: local,
-        ...(opts.prefillThreadOps ?? opts.intraOpThreads ? { intraOpThreads: opts.prefillThreadOps ?? opts.intraOpThreads } : {}),
-        ...(opts.allowSpinning !== undefined ? { allowSpinning: opts.allowSpinning } : {}),
-      });
-      prefill = new BusyOnlyPrefill(thread, local, () => scheduler.decodingRows);
-    } catch (err) {
+    if (device.backend !== 'cpu') {
       await Promise.all([sessions.vision.release(), sessions.embed.release(), sessions.decoder.release()]);
-      throw err;
+      throw new MgmError('BAD_REQUEST', `prefillThread is for the CPU device only (it loads a second copy of the graphs on its thread), not ${device.device}`);
     }
+    thread = new OnDemandPrefillThread(
+      () =>
+        PrefillThread.start({
+          checkpoint: path.resolve(dirOrManifestPath),
+          dtype,
+          preprocess: opts.vision === undefined,
+          logger,
+          prepareImage,
+          fallback: local,
+          ...(opts.prefillThreadOps ?? opts.intraOpThreads ? { intraOpThreads: opts.prefillThreadOps ?? opts.intraOpThreads } : {}),
+          ...(opts.allowSpinning !== undefined ? { allowSpinning: opts.allowSpinning } : {}),
+        }),
+      logger,
+    );
+    prefill = new BusyOnlyPrefill(thread, local, () => scheduler.decodingRows);
   }
   const ctx: GenerationContext = {
     manifest,
@@ -308,7 +319,7 @@ export async function loadModel(dirOrManifestPath: string, opts: LoadModelOption
     contextLength: manifest.context_length,
   };
   logger.info({ device: info.device, dtype, files: sessions.files, maxBatch, kvBudgetTokens, prefixCacheTokens, prefillThread: prefill.concurrent }, 'model loaded');
-  return new MgmModel(manifest, info, sessions, ctx);
+  return new MgmModel(manifest, info, sessions, ctx, thread);
 }
 
 /** The manifest's special tokens must be what the tokenizer says they are. */

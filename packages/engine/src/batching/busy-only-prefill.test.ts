@@ -25,7 +25,8 @@ describe('BusyOnlyPrefill', () => {
   it('runs a question on the model thread while no row decodes, on the prefill thread while rows do', async () => {
     const calls: string[] = [];
     let decoding = 0;
-    const prefill = new BusyOnlyPrefill(recorder('thread', calls), recorder('local', calls), () => decoding);
+    const thread = recorder('thread', calls);
+    const prefill = new BusyOnlyPrefill({ current: () => thread, close: () => thread.close() }, recorder('local', calls), () => decoding);
     await prefill.encodeImage(new Uint8Array([1]), undefined);
     await prefill.prefill(request);
     decoding = 3;
@@ -34,5 +35,12 @@ describe('BusyOnlyPrefill', () => {
     await prefill.close();
     expect(calls).toEqual(['local:vision', 'local:prefill', 'thread:vision', 'thread:prefill', 'thread:close']);
     expect(prefill.concurrent).toBe(true);
+  });
+
+  it('stays on the model thread while the prefill thread is not up yet', async () => {
+    const calls: string[] = [];
+    const prefill = new BusyOnlyPrefill({ current: () => null, close: async () => undefined }, recorder('local', calls), () => 2);
+    await prefill.prefill(request);
+    expect(calls).toEqual(['local:prefill']);
   });
 });

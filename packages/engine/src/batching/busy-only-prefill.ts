@@ -1,5 +1,6 @@
 import type { ImageMode } from '@mgm/protocol';
 import type { ImageInput } from '../image-input.ts';
+import type { OnDemandPrefillThread } from './on-demand-prefill-thread.ts';
 import type { EncodedImage, Prefilled, PrefillExecutor, PrefillRequest } from './prefill-executor.ts';
 
 /**
@@ -12,13 +13,13 @@ export class BusyOnlyPrefill implements PrefillExecutor {
   readonly concurrent = true;
 
   constructor(
-    private readonly thread: PrefillExecutor,
+    private readonly thread: Pick<OnDemandPrefillThread, 'current' | 'close'>,
     private readonly local: PrefillExecutor,
     private readonly decodingRows: () => number,
   ) {}
 
   private pick(): PrefillExecutor {
-    return this.decodingRows() > 0 ? this.thread : this.local;
+    return this.decodingRows() > 0 ? (this.thread.current() ?? this.local) : this.local;
   }
 
   encodeImage(image: ImageInput, mode: ImageMode | undefined): Promise<EncodedImage> {
