@@ -9,39 +9,32 @@ import {
   type GenerateAck,
   type RedisKeys,
 } from '@mgm/protocol';
-import { connect, startTestWorker, testNamespace, waitFor, type TestWorker } from '@mgm/worker/testing';
+import { startTestWorker, waitFor, type TestWorker } from '@mgm/worker/testing';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
 import { spawnFakeWorker, type SpawnedWorker } from './spawn-fake-worker.ts';
-import { framesUntilEnd, openClient, startTestController, type ClientSocket, type TestController } from './test-controller.ts';
+import { framesUntilEnd, openClient, type ClientSocket, type TestController } from './test-controller.ts';
 
 const TOKEN = 'actions-admin-token-0123456789';
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
 let prefix: string;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 let socket: ClientSocket;
 const workers: TestWorker[] = [];
 const processes: SpawnedWorker[] = [];
 
 beforeEach(async () => {
-  redis = connect();
-  ({ keys, cleanup, prefix } = testNamespace('admin-actions'));
-  ctl = await startTestController(keys, { admin: { token: TOKEN, pushIntervalMs: 100, sampleIntervalMs: 500, deadRetentionMs: 1500, defaultMetrics: false } });
+  stack = await startControllerTestStack('admin-actions', { admin: { token: TOKEN, pushIntervalMs: 100, sampleIntervalMs: 500, deadRetentionMs: 1500, defaultMetrics: false } });
+  ({ redis, keys, prefix, ctl } = stack);
   socket = await openClient(ctl.url);
 });
 
 afterEach(async () => {
   socket.close();
-  for (const spawned of processes.splice(0)) {
-    spawned.kill('SIGKILL');
-    await spawned.exited;
-  }
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
+  await stopControllerTestStack(stack, { spawned: processes, workers });
 });
 
 async function get<T>(path: string, schema: { parse: (value: unknown) => T }): Promise<T> {

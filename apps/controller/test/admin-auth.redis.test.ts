@@ -2,30 +2,25 @@ import type { Redis } from 'ioredis';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_NAMESPACE, adminSnapshotSchema, type RedisKeys } from '@mgm/protocol';
-import { connect, startTestWorker, testNamespace, type TestWorker } from '@mgm/worker/testing';
+import { startTestWorker, type TestWorker } from '@mgm/worker/testing';
 import { adminRoutes } from '../src/admin/admin-routes.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
 import { startTestController, type TestController } from './test-controller.ts';
 
 const TOKEN = 'test-admin-token-0123456789abcdef';
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 const workers: TestWorker[] = [];
 
 beforeEach(async () => {
-  redis = connect();
-  ({ keys, cleanup } = testNamespace('admin-auth'));
-  ctl = await startTestController(keys, { admin: { token: TOKEN, pushIntervalMs: 200, defaultMetrics: false } });
+  stack = await startControllerTestStack('admin-auth', { admin: { token: TOKEN, pushIntervalMs: 200, defaultMetrics: false } });
+  ({ redis, keys, ctl } = stack);
 });
 
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
-});
+afterEach(() => stopControllerTestStack(stack, { workers }));
 
 /** Every admin route, plus admin paths that match no route (they must not reveal that either). */
 const everyAdminRequest: Array<{ method: string; path: string }> = [

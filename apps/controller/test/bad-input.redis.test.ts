@@ -2,30 +2,24 @@ import { connect as connectTcp } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CONVERSATION_BYTES, SOCKET_MAX_PAYLOAD_BYTES, type GenerateAck, type RedisKeys } from '@mgm/protocol';
-import { connect, startTestWorker, testNamespace, type TestWorker } from '@mgm/worker/testing';
+import { startTestWorker, type TestWorker } from '@mgm/worker/testing';
 import { makePng } from './make-png.ts';
-import { openClient, startTestController, type ClientSocket, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { openClient, type ClientSocket, type TestController } from './test-controller.ts';
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 const workers: TestWorker[] = [];
 const sockets: ClientSocket[] = [];
 
 beforeEach(async () => {
-  redis = connect();
-  ({ keys, cleanup } = testNamespace('bad-input'));
-  ctl = await startTestController(keys, { maxUploadBytes: 1024 * 1024 });
+  stack = await startControllerTestStack('bad-input', { maxUploadBytes: 1024 * 1024 });
+  ({ redis, keys, ctl } = stack);
 });
 
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.disconnect());
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
-});
+afterEach(() => stopControllerTestStack(stack, { sockets, workers }));
 
 async function errorOf(res: Response): Promise<{ status: number; code: string; message: string }> {
   const body = (await res.json()) as { error: { code: string; message: string } };

@@ -12,19 +12,20 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientFrame, GenerateAck, RedisKeys, StreamFrame } from '@mgm/protocol';
-import { connect, testNamespace, waitFor } from '@mgm/worker/testing';
+import { waitFor } from '@mgm/worker/testing';
 import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
-import { framesUntilEnd, openClient, startTestController, textOf, type ClientSocket, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { framesUntilEnd, openClient, textOf, type ClientSocket, type TestController } from './test-controller.ts';
 import { freezeWorkerOfJob, streamFrames, type FrozenWorker } from './worker-kill.ts';
 
 const checkpoint = fileURLToPath(new URL('../../../packages/engine/test/fixtures/micro-mgm', import.meta.url));
 /** No hang: an answer whose worker died ends within this (BullMQ's lock alone took ~20 s). */
 const NO_HANG_MS = 10_000;
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
 let prefix: string;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 let socket: ClientSocket;
 const workers = new Map<string, RealWorker>();
@@ -75,9 +76,8 @@ function expectWholeAnswer(frames: Array<ClientFrame | StreamFrame>): void {
 }
 
 beforeAll(async () => {
-  redis = connect();
-  ({ keys, cleanup, prefix } = testNamespace('failover'));
-  ctl = await startTestController(keys);
+  stack = await startControllerTestStack('failover');
+  ({ redis, keys, prefix, ctl } = stack);
   // The workers' own defaults (record expiry, keep-alive, BullMQ lock) are what is under test.
   const started = await Promise.all(['alpha', 'beta'].map(async (id) => [id, await startRealWorker(ctl, { checkpoint, id, prefix })] as const));
   for (const [id, worker] of started) workers.set(id, worker);
@@ -91,9 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   socket?.disconnect();
   await Promise.all([...workers.values()].map((w) => w.stop()));
-  await ctl?.close();
-  await cleanup(redis);
-  await redis.quit();
+  await stopControllerTestStack(stack);
 });
 
 describe('worker failures with real worker processes', () => {

@@ -3,28 +3,23 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedbackRecordSchema, modelListResponseSchema, workerListResponseSchema, type RedisKeys } from '@mgm/protocol';
-import { connect, startTestWorker, testNamespace, waitFor, type TestWorker } from '@mgm/worker/testing';
+import { startTestWorker, waitFor, type TestWorker } from '@mgm/worker/testing';
 import { makePng } from './make-png.ts';
-import { framesUntilEnd, openClient, startTestController, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { framesUntilEnd, openClient, type TestController } from './test-controller.ts';
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 const workers: TestWorker[] = [];
 
 beforeEach(async () => {
-  redis = connect();
-  ({ keys, cleanup } = testNamespace('http'));
-  ctl = await startTestController(keys, { maxUploadBytes: 256 * 1024 });
+  stack = await startControllerTestStack('http', { maxUploadBytes: 256 * 1024 });
+  ({ redis, keys, ctl } = stack);
 });
 
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
-});
+afterEach(() => stopControllerTestStack(stack, { workers }));
 
 async function getJson(route: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${ctl.url}${route}`);

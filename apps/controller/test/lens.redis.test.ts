@@ -3,27 +3,26 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateAck, type RedisKeys, imageLensSchema } from '@mgm/protocol';
-import { connect, testNamespace } from '@mgm/worker/testing';
 import { hasMiningAttention, lensModelDir } from '../../../packages/engine/test/lens-models.ts';
 import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
-import { framesUntilEnd, openClient, startTestController, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { framesUntilEnd, openClient, type TestController } from './test-controller.ts';
 
 const checkpoint = lensModelDir('mgm-tiny');
 const withAttention = await hasMiningAttention(checkpoint);
 const imageFile = fileURLToPath(new URL('../../../models/eval/images/test-0000.png', import.meta.url));
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 let worker: RealWorker | undefined;
 let imageId: string;
 
 beforeAll(async () => {
-  redis = connect();
-  let prefix: string;
-  ({ keys, cleanup, prefix } = testNamespace('lens'));
-  ctl = await startTestController(keys);
+  stack = await startControllerTestStack('lens');
+  const { prefix } = stack;
+  ({ redis, keys, ctl } = stack);
   worker = await startRealWorker(ctl, { checkpoint, id: 'lens-1', prefix });
   const upload = await fetch(`${ctl.url}/api/images`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await readFile(imageFile) });
   ({ imageId } = (await upload.json()) as { imageId: string });
@@ -31,9 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
+  await stopControllerTestStack(stack);
 });
 
 async function ask(explain: boolean): Promise<{ jobId: string; end: Record<string, unknown> }> {

@@ -2,35 +2,29 @@ import type { Redis } from 'ioredis';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GenerateAck, RedisKeys } from '@mgm/protocol';
-import { connect, startTestWorker, testNamespace, type TestWorker } from '@mgm/worker/testing';
+import { startTestWorker, type TestWorker } from '@mgm/worker/testing';
 import { DEFAULT_LIMITS } from '../src/limits/index.ts';
 import { makePng } from './make-png.ts';
-import { framesUntilEnd, startTestController, type ClientSocket, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { framesUntilEnd, type ClientSocket, type TestController } from './test-controller.ts';
 
 const TOKEN = 'limits-admin-token-0123456789abcdef';
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 const workers: TestWorker[] = [];
 const sockets: ClientSocket[] = [];
 
 beforeEach(async () => {
-  redis = connect();
-  ({ keys, cleanup } = testNamespace('limits'));
-  ctl = await startTestController(keys, {
+  stack = await startControllerTestStack('limits', {
     admin: { token: TOKEN, defaultMetrics: false },
     limits: { ...DEFAULT_LIMITS, requestsPerMinuteIp: 1000, jobsInFlightIp: 100, requestsPerMinuteSession: 6, jobsInFlightSession: 2, uploadsPerMinuteIp: 2, adminLoginFailuresIp: 3 },
   });
+  ({ redis, keys, ctl } = stack);
 });
 
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.disconnect());
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
-});
+afterEach(() => stopControllerTestStack(stack, { sockets, workers }));
 
 async function client(session: string): Promise<ClientSocket> {
   const socket: ClientSocket = connectSocket(ctl.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { session } });

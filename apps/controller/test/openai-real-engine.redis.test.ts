@@ -5,9 +5,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MgmTokenizer } from '@mgm/engine';
 import type { RedisKeys } from '@mgm/protocol';
-import { connect, testNamespace } from '@mgm/worker/testing';
 import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
-import { startTestController, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { type TestController } from './test-controller.ts';
 
 const checkpoint = fileURLToPath(new URL('../../../models/mgm-tiny', import.meta.url));
 const evalDir = fileURLToPath(new URL('../../../models/eval/', import.meta.url));
@@ -23,10 +23,10 @@ interface GreedyReference {
   output_text: string;
 }
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
 let prefix: string;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 let worker: RealWorker | undefined;
 let api: OpenAI;
@@ -47,9 +47,8 @@ beforeAll(async () => {
   visualTokens = manifest.image.visual_tokens;
   eosId = manifest.special_tokens.eos_id;
   tokenizer = await MgmTokenizer.fromFile(`${checkpoint}/${manifest.files.tokenizer}`);
-  redis = connect();
-  ({ keys, cleanup, prefix } = testNamespace('openai-e2e'));
-  ctl = await startTestController(keys, { admin: { token: ADMIN_TOKEN, defaultMetrics: false }, openai: { openAccess: false, fetchImages: false } });
+  stack = await startControllerTestStack('openai-e2e', { admin: { token: ADMIN_TOKEN, defaultMetrics: false }, openai: { openAccess: false, fetchImages: false } });
+  ({ redis, keys, prefix, ctl } = stack);
   worker = await startRealWorker(ctl, { checkpoint, id: 'real-oa', prefix });
   const created = await fetch(`${ctl.url}/api/admin/api-keys`, {
     method: 'POST',
@@ -62,9 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
+  await stopControllerTestStack(stack);
 });
 
 /** The reference conversation as OpenAI messages, the image (a data: URL) with the first question. */

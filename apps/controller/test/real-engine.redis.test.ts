@@ -3,32 +3,29 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '@mgm/engine';
 import type { GenerateAck, RedisKeys } from '@mgm/protocol';
-import { connect, testNamespace } from '@mgm/worker/testing';
 import { makePng } from './make-png.ts';
 import { type RealWorker, startRealWorker } from './spawn-real-worker.ts';
-import { framesUntilEnd, openClient, startTestController, textOf, type TestController } from './test-controller.ts';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
+import { framesUntilEnd, openClient, textOf, type TestController } from './test-controller.ts';
 
 const checkpoint = fileURLToPath(new URL('../../../packages/engine/test/fixtures/micro-mgm', import.meta.url));
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
 let prefix: string;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 let worker: RealWorker | undefined;
 
 beforeAll(async () => {
-  redis = connect();
-  ({ keys, cleanup, prefix } = testNamespace('e2e'));
-  ctl = await startTestController(keys);
+  stack = await startControllerTestStack('e2e');
+  ({ redis, keys, prefix, ctl } = stack);
   worker = await startRealWorker(ctl, { checkpoint, id: 'real-1', prefix });
 }, 90_000);
 
 afterAll(async () => {
   await worker?.stop();
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
+  await stopControllerTestStack(stack);
 });
 
 describe('the whole stack with the real engine', () => {

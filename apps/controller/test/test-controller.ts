@@ -24,22 +24,21 @@ export interface TestController {
 
 const kernels = new ImageKernels();
 
-export async function startTestController(
-  keys: RedisKeys,
-  options: {
-    maxUploadBytes?: number;
-    watchdogIntervalMs?: number;
-    dataDir?: string;
-    arenaWeights?: Record<string, number>;
-    admin?: AdminOptions;
-    openai?: OpenAiApiOptions;
-    evaluation?: EvaluationOptions;
-    limits?: LimitsConfig;
-    /** Normalise uploads in an image pool of this many threads, as main.ts does (default: on the event loop). */
-    imageThreads?: number;
-    imageQueue?: number;
-  } = {},
-): Promise<TestController> {
+export interface TestControllerOptions {
+  maxUploadBytes?: number;
+  watchdogIntervalMs?: number;
+  dataDir?: string;
+  arenaWeights?: Record<string, number>;
+  admin?: AdminOptions;
+  openai?: OpenAiApiOptions;
+  evaluation?: EvaluationOptions;
+  limits?: LimitsConfig;
+  /** Normalise uploads in an image pool of this many threads, as main.ts does (default: on the event loop). */
+  imageThreads?: number;
+  imageQueue?: number;
+}
+
+export async function startTestController(keys: RedisKeys, options: TestControllerOptions = {}): Promise<TestController> {
   const redis: Redis = connect();
   const connections: Redis[] = [redis];
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mgm-controller-test-')));

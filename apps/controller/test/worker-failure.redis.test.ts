@@ -1,36 +1,29 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientFrame, GenerateAck, RedisKeys } from '@mgm/protocol';
-import { connect, startTestWorker, testNamespace, waitFor, type TestWorker } from '@mgm/worker/testing';
+import { startTestWorker, waitFor, type TestWorker } from '@mgm/worker/testing';
+import { type ControllerTestStack, startControllerTestStack, stopControllerTestStack } from './controller-test-stack.ts';
 import { spawnFakeWorker, type SpawnedWorker } from './spawn-fake-worker.ts';
-import { framesUntilEnd, openClient, startTestController, textOf, type ClientSocket, type TestController } from './test-controller.ts';
+import { framesUntilEnd, openClient, textOf, type ClientSocket, type TestController } from './test-controller.ts';
 
+let stack: ControllerTestStack;
 let redis: Redis;
 let keys: RedisKeys;
 let prefix: string;
-let cleanup: (redis: Redis) => Promise<void>;
 let ctl: TestController;
 let socket: ClientSocket;
 const spawned: SpawnedWorker[] = [];
 const workers: TestWorker[] = [];
 
 beforeEach(async () => {
-  redis = connect();
-  ({ keys, cleanup, prefix } = testNamespace('fail'));
-  ctl = await startTestController(keys);
+  stack = await startControllerTestStack('fail');
+  ({ redis, keys, prefix, ctl } = stack);
   socket = await openClient(ctl.url);
 });
 
 afterEach(async () => {
   socket.disconnect();
-  for (const s of spawned.splice(0)) {
-    s.kill('SIGKILL');
-    await s.exited;
-  }
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-  await ctl.close();
-  await cleanup(redis);
-  await redis.quit();
+  await stopControllerTestStack(stack, { spawned, workers });
 });
 
 const longAnswer = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
