@@ -53,6 +53,10 @@ describe('parseWorkerConfig', () => {
   it('reads whether vision and prefill run on a thread of their own (--prefill-thread auto|on|off, --prefill-threads)', () => {
     expect(parseWorkerConfig(['--model', 'm'], {})).toMatchObject({ prefillThread: 'auto', prefillThreads: 1 });
     expect(parseWorkerConfig(['--model', 'm', '--prefill-thread', 'off'], {}).prefillThread).toBe('off');
+    expect(parseWorkerConfig(['--model', 'm'], {}).imageCacheMb).toBe(64);
+    expect(parseWorkerConfig(['--model', 'm', '--image-cache-mb', '0'], {}).imageCacheMb).toBe(0);
+    expect(parseWorkerConfig(['--model', 'm'], { WORKER_IMAGE_CACHE_MB: '8' }).imageCacheMb).toBe(8);
+    expect(() => parseWorkerConfig(['--model', 'm'], { WORKER_IMAGE_CACHE_MB: '-1' })).toThrow(/imageCacheMb/);
     expect(parseWorkerConfig(['--model', 'm', '--max-batch', '1'], { WORKER_PREFILL_THREAD: 'on', WORKER_PREFILL_THREADS: '2' })).toMatchObject({ prefillThread: 'on', prefillThreads: 2 });
     expect(parseWorkerConfig(['--model', 'm', '--device', 'cuda:0'], {}).prefillThread).toBe('auto');
     expect(() => parseWorkerConfig(['--model', 'm', '--device', 'cuda:0', '--prefill-thread', 'on'], {})).toThrow(/cpu only/);

@@ -30,6 +30,8 @@ const configSchema = z.object({
   batchLayout: z.enum(['exact', 'packed']).default('exact'),
   /** Most MB of the KV budget the prefix cache may hold; 0 = off; default the whole budget. */
   prefixCacheMb: z.coerce.number().nonnegative().optional(),
+  /** MB of uploaded images the worker keeps after reading them (a conversation's later turns skip Redis); 0 = off. */
+  imageCacheMb: z.coerce.number().nonnegative().default(64),
   /** onnxruntime intra-op threads per session; unset = onnxruntime's default (all cores). */
   threads: intFrom(1).optional(),
   /**
@@ -90,6 +92,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
         'kv-budget-mb': { type: 'string' },
         'batch-layout': { type: 'string' },
         'prefix-cache-mb': { type: 'string' },
+        'image-cache-mb': { type: 'string' },
         threads: { type: 'string' },
         'prefill-thread': { type: 'string' },
         'prefill-threads': { type: 'string' },
@@ -98,7 +101,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
       strict: true,
     }));
   } catch (error) {
-    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--prefix-cache-mb N] [--threads N] [--prefill-thread auto|on|off] [--prefill-threads N] [--id ID]`);
+    throw new MgmError('BAD_REQUEST', `${(error as Error).message}. Usage: worker --model <checkpoint dir | zoo name> [--models-dir DIR] [--device cpu|cuda:N] [--dtype fp32|fp16|q8|q4 | --load-8bit | --load-4bit] [--max-batch N] [--kv-budget-tokens N | --kv-budget-mb N] [--batch-layout exact|packed] [--prefix-cache-mb N] [--image-cache-mb N] [--threads N] [--prefill-thread auto|on|off] [--prefill-threads N] [--id ID]`);
   }
   const alias = values['load-8bit'] ? 'q8' : values['load-4bit'] ? 'q4' : undefined;
   if (values['load-8bit'] && values['load-4bit']) throw new MgmError('BAD_REQUEST', '--load-8bit and --load-4bit exclude each other');
@@ -116,6 +119,7 @@ export function parseWorkerConfig(argv: string[], env: NodeJS.ProcessEnv): Worke
     kvBudgetMb: values['kv-budget-mb'] ?? env.WORKER_KV_BUDGET_MB,
     batchLayout: values['batch-layout'] ?? env.WORKER_BATCH_LAYOUT,
     prefixCacheMb: values['prefix-cache-mb'] ?? env.WORKER_PREFIX_CACHE_MB,
+    imageCacheMb: values['image-cache-mb'] ?? env.WORKER_IMAGE_CACHE_MB,
     threads: values.threads ?? env.WORKER_THREADS,
     prefillThread: values['prefill-thread'] ?? env.WORKER_PREFILL_THREAD,
     prefillThreads: values['prefill-threads'] ?? env.WORKER_PREFILL_THREADS,

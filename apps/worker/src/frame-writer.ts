@@ -68,6 +68,16 @@ export class FrameWriter {
   }
 
   /**
+   * Queues a frame to leave with whatever is pushed before the event loop turns (the first delta
+   * of a model that already has it: one append for both, not two round trips one after the
+   * other), or on its own at the next turn.
+   */
+  hold(frame: UnsequencedFrame): void {
+    this.queue.push(frame);
+    setImmediate(() => this.pump());
+  }
+
+  /**
    * Appends everything queued and then `frame`, in one round trip once the append in flight (if
    * any) is done, and waits; returns the seq of `frame`, or -1 when the stream had already ended.
    * Throws the first write error of an earlier frame.

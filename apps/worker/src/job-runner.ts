@@ -20,7 +20,8 @@ import {
 import { FrameWriter, isTerminalEntry } from './frame-writer.ts';
 import { type JobExtras, generatedImageFor, ocrTextFor } from './job-extras.ts';
 import { storeLens } from './lens-store.ts';
-import type { ServingGenerateResult, ServingModel } from './serving-model.ts';
+import type { ImageBytesCache } from './image-bytes-cache.ts';
+import type { ServingGenerateResult, ServingGeneration, ServingModel } from './serving-model.ts';
 import type { TickPipeline } from './tick-pipeline.ts';
 import type { WorkerStats } from './worker-stats.ts';
 
@@ -38,6 +39,8 @@ export interface JobRunnerDeps {
   extras?: JobExtras;
   /** The worker's frame appends of one tick leave together (see TickPipeline). */
   framePipeline?: TickPipeline;
+  /** Images read before, by id (each read from Redis once per worker); absent: read every time. */
+  imageCache?: ImageBytesCache;
   /** Called once the job's first token is on its way (not for jobs that end before one). */
   onStarted?: () => void;
 }
@@ -77,28 +80,53 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     throw new UnrecoverableError(`BAD_REQUEST: ${message}`);
   }
   const payload = parsed.data;
-  const state = await readJobState(deps, payload);
+  const onOuterAbort = () => abort.abort(control.signal.reason);
+  control.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const cachedImage = payload.imageId === null ? null : (deps.imageCache?.get(payload.imageId) ?? null);
+  const stateRead = readJobState(deps, payload, payload.imageId !== null && cachedImage === null);
+  // With all the model needs at hand (no image, or one this worker read before; no OCR text; no
+  // per-token log-probabilities, which leave as frames of their own), the model starts while the
+  // job's state is read: that round trip is off the first token. A stale or cancelled job stops it.
+  const early = canStartBeforeState(payload, cachedImage) ? startModel(deps, payload, cachedImage, undefined, abort.signal, writer) : null;
+  let state: JobState;
+  try {
+    state = await stateRead;
+  } catch (error) {
+    await stopEarly(early, abort);
+    control.signal.removeEventListener('abort', onOuterAbort);
+    throw error;
+  }
   if (state.terminal) {
+    await stopEarly(early, abort);
+    control.signal.removeEventListener('abort', onOuterAbort);
     logger.info('job already ended (stale retry), skipping');
     return null;
   }
+  if (payload.imageId !== null && state.image !== null) deps.imageCache?.set(payload.imageId, state.image.slice());
+  const jobImage = cachedImage ?? state.image;
 
-  const onOuterAbort = () => abort.abort(control.signal.reason);
-  control.signal.addEventListener('abort', onOuterAbort, { once: true });
   try {
     if (state.cancelled) {
+      await stopEarly(early, abort);
       return await endAborted(writer, payload, startedAt, '', 0, deps.workerId);
     }
-    if (payload.imageId !== null && state.image === null) {
+    if (payload.imageId !== null && jobImage === null) {
       throw new MgmError('IMAGE_NOT_FOUND', 'the image is no longer stored (uploads expire): upload it again');
     }
     const queueMs = Math.max(0, startedAt - payload.enqueuedAt);
-    // Not awaited: the connection keeps frames in order, and the model starts at once...
-    writer.push({ type: 'start', workerId: deps.workerId, queueMs });
-    // ...after one tick, in which the start frame leaves (see TickPipeline). Without it the frame
-    // waited behind the model's synchronous preparation (prompt, image), and its reply could still
-    // be pending when the first token came, which then waited for it (one append in flight).
-    await new Promise<void>((resolve) => process.nextTick(resolve));
+    const start = { type: 'start' as const, workerId: deps.workerId, queueMs };
+    if (early) {
+      // The model may have its first token already: the start frame waits for it until the event
+      // loop turns, and both leave in one append.
+      writer.hold(start);
+    } else {
+      // Not awaited: the connection keeps frames in order, and the model starts at once...
+      writer.push(start);
+      // ...after one tick, in which the start frame leaves (see TickPipeline). Without it the frame
+      // waited behind the model's synchronous preparation (prompt, image), and its reply could still
+      // be pending when the first token came, which then waited for it (one append in flight).
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+    }
 
     let text = '';
     let deltas = 0;
@@ -106,27 +134,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
     let failure: unknown = null;
     let ocrText: string | null | undefined;
     try {
-      ocrText = payload.params.useOcr ? await ocrTextFor(deps.extras, state.image, logger) : undefined;
-      const generateImage = payload.params.generateImage === true;
-      const generation = deps.model.generate(
-        {
-          messages: payload.messages,
-          image: state.image,
-          imageMode: payload.imageMode,
-          params: payload.params,
-          ocrText,
-          generateImage,
-          ...(payload.system !== undefined ? { system: payload.system } : {}),
-          explain: payload.explain === true,
-        },
-        {
-          signal: abort.signal,
-          // Log-probabilities ride in the delta frames, merged like the text.
-          ...(payload.params.logprobs !== undefined ? { onLogprobs: (entry: TokenLogprob) => writer.push({ type: 'delta', text: '', logprobs: [entry] }) } : {}),
-        },
-      );
-      // The result promise may settle with an error before iteration ends; observe it now.
-      generation.result.catch(() => undefined);
+      ocrText = payload.params.useOcr ? await ocrTextFor(deps.extras, jobImage, logger) : undefined;
+      const generation = early ?? startModel(deps, payload, jobImage, ocrText, abort.signal, writer);
       for await (const delta of generation) {
         if (delta.length === 0) continue;
         text += delta;
@@ -211,16 +220,19 @@ function jobTakenOver(logger: Logger): WaitingError {
   return new WaitingError();
 }
 
-/** One round trip before the model starts: has the stream ended, was the job cancelled, the image bytes. */
-async function readJobState(
-  deps: JobRunnerDeps,
-  payload: JobPayload,
-): Promise<{ terminal: boolean; cancelled: boolean; image: Uint8Array | null }> {
+interface JobState {
+  terminal: boolean;
+  cancelled: boolean;
+  image: Uint8Array | null;
+}
+
+/** One round trip: has the stream ended, was the job cancelled, and the image bytes (when asked). */
+async function readJobState(deps: JobRunnerDeps, payload: JobPayload, readImage: boolean): Promise<JobState> {
   const pipeline = deps.redis
     .pipeline()
     .xrevrange(deps.keys.jobStream(payload.jobId), '+', '-', 'COUNT', 1)
     .exists(deps.keys.jobCancel(payload.jobId));
-  if (payload.imageId !== null) pipeline.getBuffer(deps.keys.image(payload.imageId));
+  if (readImage && payload.imageId !== null) pipeline.getBuffer(deps.keys.image(payload.imageId));
   const replies = (await pipeline.exec()) ?? [];
   for (const [error] of replies) if (error) throw error;
   const last = replies[0]?.[1] as [string, string[]][];
@@ -230,6 +242,52 @@ async function readJobState(
     cancelled: replies[1]?.[1] === 1,
     image: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null,
   };
+}
+
+/** Whether the model may start before the job's state is read (see runJob). */
+function canStartBeforeState(payload: JobPayload, cachedImage: Uint8Array | null): boolean {
+  return (payload.imageId === null || cachedImage !== null) && payload.params.useOcr !== true && payload.params.logprobs === undefined;
+}
+
+function startModel(
+  deps: JobRunnerDeps,
+  payload: JobPayload,
+  image: Uint8Array | null,
+  ocrText: string | null | undefined,
+  signal: AbortSignal,
+  writer: FrameWriter,
+): ServingGeneration {
+  const generation = deps.model.generate(
+    {
+      messages: payload.messages,
+      image,
+      imageMode: payload.imageMode,
+      params: payload.params,
+      ocrText,
+      generateImage: payload.params.generateImage === true,
+      ...(payload.system !== undefined ? { system: payload.system } : {}),
+      explain: payload.explain === true,
+    },
+    {
+      signal,
+      // Log-probabilities ride in the delta frames, merged like the text.
+      ...(payload.params.logprobs !== undefined ? { onLogprobs: (entry: TokenLogprob) => writer.push({ type: 'delta', text: '', logprobs: [entry] }) } : {}),
+    },
+  );
+  // The result promise may settle with an error before iteration ends; observe it now.
+  generation.result.catch(() => undefined);
+  return generation;
+}
+
+/** Stops a model started before the job's state was read, and waits until it has let go (its tokens are dropped). */
+async function stopEarly(early: ServingGeneration | null, abort: AbortController): Promise<void> {
+  if (!early) return;
+  abort.abort('the job ended or was cancelled before it started');
+  try {
+    for await (const _ of early);
+  } catch {
+    // A failure of an answer nobody will see.
+  }
 }
 
 /** Ends a stopped job's stream with finish reason abort; returns the same figures as the job's result. */

@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     drainTimeoutMs: config.drainTimeoutMs,
     streamTtlSeconds: config.streamTtlSeconds,
     deltaIntervalMs: config.deltaIntervalMs,
+    imageCacheMb: config.imageCacheMb,
     registration,
     onExit: (reason) => void finish(reason),
   });

@@ -16,6 +16,7 @@ import {
   type WorkerState,
 } from '@mgm/protocol';
 import { jobCapacity } from './batch-gate.ts';
+import { ImageBytesCache } from './image-bytes-cache.ts';
 import type { JobExtras } from './job-extras.ts';
 import { runJob } from './job-runner.ts';
 import { TickPipeline } from './tick-pipeline.ts';
@@ -53,6 +54,8 @@ export interface ModelWorkerOptions {
   deltaIntervalMs?: number;
   /** OCR and image generation for the jobs that ask (params.useOcr / params.generateImage). */
   extras?: JobExtras;
+  /** MB of uploaded images kept after a job read them (see ImageBytesCache); 0 or absent: none. */
+  imageCacheMb?: number;
   /** A registration already published while the model loaded (state loading); made here when absent. */
   registration?: WorkerRegistration;
   /** Called once the worker has shut down after a drain or stop command. */
@@ -80,11 +83,13 @@ export class ModelWorker {
   private closing: Promise<void> | null = null;
   private readonly logger: Logger;
   private readonly framePipeline: TickPipeline;
+  private readonly imageCache: ImageBytesCache | undefined;
 
   constructor(private readonly options: ModelWorkerOptions) {
     this.id = options.workerId;
     this.logger = options.logger.child({ workerId: this.id, model: options.model.info.name });
     this.framePipeline = new TickPipeline(options.redis);
+    this.imageCache = options.imageCacheMb ? new ImageBytesCache(Math.round(options.imageCacheMb * 1024 * 1024)) : undefined;
     this.registration = options.registration ?? new WorkerRegistration({
       redis: options.redis,
       keys: options.keys,
@@ -218,6 +223,7 @@ export class ModelWorker {
           deltaIntervalMs: this.options.deltaIntervalMs ?? 0,
           extras: this.options.extras,
           framePipeline: this.framePipeline,
+          ...(this.imageCache ? { imageCache: this.imageCache } : {}),
           // The record's in-flight count, published once the first token is out: off the path to it.
           onStarted: () => setImmediate(() => void this.registration.publish().catch(() => undefined)),
         },

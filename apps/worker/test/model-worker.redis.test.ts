@@ -10,6 +10,7 @@ import {
   type RedisKeys,
   type StreamFrame,
 } from '@mgm/protocol';
+import type { ServingGeneration } from '../src/serving-model.ts';
 import { startTestWorker, type TestWorker } from './start-test-worker.ts';
 import { connect, readFramesUntilEnd, testNamespace, waitFor } from './redis-test-helpers.ts';
 
@@ -67,6 +68,63 @@ function textOf(frames: StreamFrame[]): string {
   return frames.map((f) => (f.type === 'delta' ? f.text : '')).join('');
 }
 
+/** The frame types of each append (EVAL) the worker sends, as they are sent. */
+function countAppends(started: TestWorker): string[][] {
+  const appends: string[][] = [];
+  const send = started.redis.sendCommand.bind(started.redis);
+  started.redis.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+    if (command.name === 'eval') appends.push(command.args.map(String).filter((a) => ['start', 'delta', 'end', 'error'].includes(a)));
+    return (send as (...args: unknown[]) => unknown)(command, ...rest);
+  }) as typeof started.redis.sendCommand;
+  return appends;
+}
+
+/** Counts the worker's reads of a job's state (pipelines that start with its stream's last entry: sent, answered) and of image bytes. */
+function watchStateReads(started: TestWorker): { sent: number; answered: number; imageReads: number } {
+  const counts = { sent: 0, answered: 0, imageReads: 0 };
+  const pipeline = started.redis.pipeline.bind(started.redis);
+  started.redis.pipeline = ((...args: Parameters<typeof started.redis.pipeline>) => {
+    const p = pipeline(...args);
+    let stateRead = false;
+    const xrevrange = p.xrevrange.bind(p);
+    p.xrevrange = ((...a: unknown[]) => {
+      stateRead = true;
+      return (xrevrange as (...b: unknown[]) => unknown)(...a);
+    }) as typeof p.xrevrange;
+    const getBuffer = p.getBuffer.bind(p);
+    p.getBuffer = ((...a: unknown[]) => {
+      if (stateRead) counts.imageReads += 1;
+      return (getBuffer as (...b: unknown[]) => unknown)(...a);
+    }) as typeof p.getBuffer;
+    const exec = p.exec.bind(p);
+    p.exec = ((...execArgs: Parameters<typeof p.exec>) => {
+      if (!stateRead) return exec(...execArgs);
+      counts.sent += 1;
+      return exec(...execArgs).then((replies) => {
+        counts.answered += 1;
+        return replies;
+      });
+    }) as typeof p.exec;
+    return p;
+  }) as typeof started.redis.pipeline;
+  return counts;
+}
+
+/** A generation whose tokens are all ready at once (the real engine starts at generate(), unlike FakeModel). */
+function readyAnswer(pieces: string[]): ServingGeneration {
+  const text = pieces.join('');
+  const result = Promise.resolve({
+    text,
+    finishReason: 'stop',
+    tokens: { prompt: 3, visual: 0, generated: pieces.length },
+    timingsMs: { preprocess: 0, vision: 0, prefill: 0, ttft: 0, decode: 0, total: 0 },
+    tokensPerSecond: 0,
+  });
+  return Object.assign((async function* () {
+    yield* pieces;
+  })(), { result });
+}
+
 describe('ModelWorker', () => {
   it('registers a live record with an expiry and removes it on close', async () => {
     const w = await worker({ workerId: 'w-reg', name: 'm-reg' });
@@ -99,24 +157,72 @@ describe('ModelWorker', () => {
     await waitFor(async () => (await record('w-ok'))?.jobsDone === 1, 'jobsDone = 1');
   });
 
-  it('sends the start frame before the model starts its synchronous preparation', async () => {
+  it('sends the start frame before the model starts its synchronous preparation, for a job whose image it must read first', async () => {
     const started = await worker({ workerId: 'w-first', name: 'm-first' });
-    let appendsSent = 0;
-    const send = started.redis.sendCommand.bind(started.redis);
-    started.redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-      if (command.name === 'eval') appendsSent += 1;
-      return (send as (...args: unknown[]) => unknown)(command, ...rest);
-    }) as typeof started.redis.sendCommand;
+    const imageId = 'b'.repeat(64);
+    await redis.set(keys.image(imageId), Buffer.from([1, 2, 3]));
+    const appends = countAppends(started);
     const sentWhenTheModelStarted: number[] = [];
     const generate = started.model.generate.bind(started.model);
     started.model.generate = (input, options) => {
-      sentWhenTheModelStarted.push(appendsSent);
+      sentWhenTheModelStarted.push(appends.length);
       return generate(input, options);
     };
-    const jobId = await enqueue(queueFor('m-first'), { model: 'm-first' });
+    const jobId = await enqueue(queueFor('m-first'), { model: 'm-first', imageId });
     const frames = await readFramesUntilEnd(redis, keys, jobId);
     expect(frames[0]).toMatchObject({ type: 'start', workerId: 'w-first' });
     expect(sentWhenTheModelStarted).toEqual([1]);
+  });
+
+  it('starts the model of a job with no image to read before its state is known; the start frame leaves with the first delta', async () => {
+    const started = await worker({ workerId: 'w-early', name: 'm-early' });
+    const state = watchStateReads(started);
+    const appends = countAppends(started);
+    const stateKnownWhenTheModelStarted: boolean[] = [];
+    started.model.generate = (input) => {
+      stateKnownWhenTheModelStarted.push(state.answered > 0);
+      return readyAnswer(['one ', 'two']);
+    };
+    const jobId = await enqueue(queueFor('m-early'), { model: 'm-early' });
+    const frames = await readFramesUntilEnd(redis, keys, jobId);
+    expect(frames[0]?.type).toBe('start');
+    expect(frames.at(-1)?.type).toBe('end');
+    expect(textOf(frames)).toBe('one two');
+    expect(stateKnownWhenTheModelStarted).toEqual([false]);
+    expect(appends[0]).toEqual(['start', 'delta']);
+  });
+
+  it('reads an image once per worker: the next job about it starts its model before its state is known', async () => {
+    const w = await worker({ name: 'm-cache' });
+    const imageId = 'c'.repeat(64);
+    await redis.set(keys.image(imageId), Buffer.from([9, 8, 7]));
+    const state = watchStateReads(w);
+    const stateKnownWhenTheModelStarted: boolean[] = [];
+    const generate = w.model.generate.bind(w.model);
+    w.model.generate = (input, options) => {
+      stateKnownWhenTheModelStarted.push(state.answered === state.sent);
+      return generate(input, options);
+    };
+    const queue = queueFor('m-cache');
+    for (let i = 0; i < 2; i++) {
+      const jobId = await enqueue(queue, { model: 'm-cache', imageId });
+      expect((await readFramesUntilEnd(redis, keys, jobId)).at(-1)).toMatchObject({ type: 'end', text: 'answer to what is this? [image 3 bytes]' });
+    }
+    expect(w.model.calls.map((c) => Array.from(c.image!))).toEqual([[9, 8, 7], [9, 8, 7]]);
+    expect(stateKnownWhenTheModelStarted).toEqual([true, false]);
+    expect(state.imageReads).toBe(1);
+  });
+
+  it('stops a model started early when the job turns out cancelled, and writes only its abort', async () => {
+    const w = await worker({ name: 'm-early-stop', tokenDelayMs: 20, answer: () => 'word '.repeat(100) });
+    const queue = queueFor('m-early-stop');
+    const jobId = randomUUID();
+    await redis.set(keys.jobCancel(jobId), '1');
+    await enqueue(queue, { model: 'm-early-stop', jobId });
+    const frames = await readFramesUntilEnd(redis, keys, jobId);
+    expect(frames.map((f) => f.type)).toEqual(['end']);
+    expect(frames[0]).toMatchObject({ finishReason: 'abort', tokens: { generated: 0 } });
+    await waitFor(async () => w.model.running === 0, 'the early model to stop');
   });
 
   it('passes the stored image bytes to the model', async () => {

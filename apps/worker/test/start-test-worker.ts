@@ -38,6 +38,7 @@ export async function startTestWorker(
     stalledIntervalMs: options.stalledIntervalMs ?? 500,
     drainTimeoutMs: options.drainTimeoutMs ?? 5000,
     streamTtlSeconds: options.streamTtlSeconds ?? 60,
+    imageCacheMb: options.imageCacheMb ?? 64,
     onExit: options.onExit,
   });
   await worker.start();
