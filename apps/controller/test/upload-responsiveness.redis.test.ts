@@ -1,12 +1,13 @@
 /**
  * Large uploads do not stall the controller's event loop (issue 14, item 7): four 24-megapixel
- * JPEGs uploaded at once, the loop watched by a 5 ms timer in this process (the controller runs
- * in it). The bound is calibrated on this machine: MGM's downscale of one such image, run on the
- * loop, blocks it for R ms (measured first, the faster of two runs); the longest pause of the
- * loop during the uploads must stay under R / 2. When uploads are normalised on the event loop,
- * each one blocks it for a whole downscale (>= R, however loaded the machine is: the load slows
- * the measurement and the uploads alike), so this fails; with the image threads, the loop only
- * moves bytes and the pauses are scheduling noise, far below R / 2.
+ * JPEGs uploaded at once, the controller in this process. Measured by the loop's utilisation
+ * during the uploads (performance.eventLoopUtilization: the share of the time the loop was busy
+ * rather than waiting for I/O), which does not depend on how fast or loaded the machine is: when
+ * uploads are normalised on the event loop, the loop is busy for every downscale (0.64–0.71 seen
+ * on the 2-core development machine with two trainings beside it), so this fails; with the image
+ * threads it only moves bytes (0.07–0.08 on the same machine). The longest pause of a 5 ms timer
+ * is logged for the record. (An earlier bound on that pause, against one downscale timed on the
+ * loop, failed now and then on a loaded machine.)
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,13 +56,13 @@ describe('uploads and the event loop', () => {
       const res = await fetch(`${ctl.url}/api/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: jpeg });
       return { status: res.status, body: (await res.json()) as { imageId?: string; width?: number; height?: number } };
     };
+    const before = performance.eventLoopUtilization();
     const results = await Promise.all([upload(), upload(), upload(), upload()]);
+    const busy = performance.eventLoopUtilization(before).utilization;
     clearInterval(watch);
     for (const result of results) expect(result).toMatchObject({ status: 201, body: mgmDownscaleSize(WIDTH, HEIGHT)! });
     expect(new Set(results.map((r) => r.body.imageId)).size).toBe(1);
-    console.info(`longest pause of the loop during the uploads ${longestPause.toFixed(0)} ms; one downscale on the loop ${blockingMs.toFixed(0)} ms`);
-    // On the loop, each of the four downscales would block it for about blockingMs; off it, the pauses
-    // are the loop's own work (0.3–0.58 of blockingMs seen on a busy 2-core machine): 0.75 parts them.
-    expect(longestPause, `one downscale on the loop blocks it ${blockingMs.toFixed(0)} ms`).toBeLessThan(blockingMs * 0.75);
+    console.info(`event loop busy ${(busy * 100).toFixed(0)} % of the uploads; longest pause ${longestPause.toFixed(0)} ms; one downscale on the loop ${blockingMs.toFixed(0)} ms`);
+    expect(busy, 'share of the uploads during which the event loop was busy').toBeLessThan(0.35);
   }, 180_000);
 });
