@@ -87,7 +87,8 @@ export async function runJob(deps: JobRunnerDeps, job: Job, token: string | unde
   // With all the model needs at hand (no image, or one this worker read before; no OCR text; no
   // per-token log-probabilities, which leave as frames of their own), the model starts while the
   // job's state is read: that round trip is off the first token. A stale or cancelled job stops it.
-  const early = canStartBeforeState(payload, cachedImage) ? startModel(deps, payload, cachedImage, undefined, abort.signal, writer) : null;
+  // (A request the model refuses at once is not started early: it is refused below, with its error frame.)
+  const early = canStartBeforeState(payload, cachedImage) ? orNull(() => startModel(deps, payload, cachedImage, undefined, abort.signal, writer)) : null;
   let state: JobState;
   try {
     state = await stateRead;
@@ -277,6 +278,14 @@ function startModel(
   // The result promise may settle with an error before iteration ends; observe it now.
   generation.result.catch(() => undefined);
   return generation;
+}
+
+function orNull<T>(start: () => T): T | null {
+  try {
+    return start();
+  } catch {
+    return null;
+  }
 }
 
 /** Stops a model started before the job's state was read, and waits until it has let go (its tokens are dropped). */

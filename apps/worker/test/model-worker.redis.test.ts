@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  MgmError,
   defaultSamplingParams,
   queueNameForModel,
   workerRecordSchema,
@@ -211,6 +212,22 @@ describe('ModelWorker', () => {
     expect(w.model.calls.map((c) => Array.from(c.image!))).toEqual([[9, 8, 7], [9, 8, 7]]);
     expect(stateKnownWhenTheModelStarted).toEqual([true, false]);
     expect(state.imageReads).toBe(1);
+  });
+
+  it('answers with an error frame a request the model refuses at once, whether or not it could start early', async () => {
+    const w = await worker({ name: 'm-refuse' });
+    w.model.generate = () => {
+      throw new MgmError('BAD_REQUEST', 'the fake model refuses this request');
+    };
+    const imageId = 'd'.repeat(64);
+    await redis.set(keys.image(imageId), Buffer.from([1]));
+    const queue = queueFor('m-refuse');
+    for (const job of [{ imageId: null }, { imageId }]) {
+      const jobId = await enqueue(queue, { model: 'm-refuse', ...job });
+      const frames = await readFramesUntilEnd(redis, keys, jobId);
+      expect(frames.map((f) => f.type)).toEqual(['start', 'error']);
+      expect(frames.at(-1)).toMatchObject({ code: 'BAD_REQUEST', message: 'the fake model refuses this request' });
+    }
   });
 
   it('stops a model started early when the job turns out cancelled, and writes only its abort', async () => {
