@@ -2,7 +2,7 @@
 
 import { defaultSamplingParams, type ArenaVerdict, type ImageMode, type SamplingParams } from '@mgm/protocol';
 import Link from 'next/link';
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useRef, useState, type DragEvent } from 'react';
 import { Composer } from '@/components/chat/composer.tsx';
 import { ConnectionStatus } from '@/components/chat/connection-status.tsx';
 import { ExampleGallery } from '@/components/chat/example-gallery.tsx';
@@ -22,6 +22,7 @@ import { useArenaClient, useArenaSnapshot } from '@/lib/arena/use-arena.tsx';
 import type { ChatImage } from '@/lib/chat-state.ts';
 import { examples, type Example } from '@/lib/examples.ts';
 import { useImageUpload } from '@/lib/use-image-upload.ts';
+import { useFollowBottom } from '@/lib/use-follow-bottom.ts';
 import { usePasteImage } from '@/lib/use-paste-image.ts';
 import { ArenaTurnView } from './arena-turn.tsx';
 
@@ -44,7 +45,6 @@ export function ArenaView() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
-  const scroller = useRef<HTMLDivElement>(null);
   const started = battle.turns.length > 0;
 
   const onUploaded = useCallback(
@@ -63,10 +63,7 @@ export function ArenaView() {
 
   const last = battle.turns.at(-1);
   const lastKey = last ? `${battle.turns.length}:${last.answers.a.text.length}:${last.answers.b.text.length}:${battle.vote ? 1 : 0}` : '';
-  useEffect(() => {
-    const element = scroller.current;
-    if (element && started) element.scrollTop = element.scrollHeight;
-  }, [lastKey, started]);
+  const { scroller, onScroll } = useFollowBottom(lastKey, started);
 
   const browse = useCallback(() => fileInput.current?.click(), []);
   const pickExample = useCallback(
@@ -191,7 +188,7 @@ export function ArenaView() {
 
         <ConnectionLostBanner connected={connected} everConnected={everConnected} />
 
-        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto scrollbar-thin">
+        <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto scrollbar-thin">
           <div className="mx-auto max-w-6xl space-y-8 px-3 py-5 sm:px-5">
             {started ? (
               battle.turns.map((turn, index) => (

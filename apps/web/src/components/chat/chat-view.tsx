@@ -13,6 +13,7 @@ import { examples, type Example } from '@/lib/examples.ts';
 import { defaultModel, warnWithoutImage } from '@/lib/model-card.ts';
 import { useHistoryDb, useHistoryList } from '@/lib/history/use-history.tsx';
 import { useChatSession } from '@/lib/use-chat-session.ts';
+import { useFollowBottom } from '@/lib/use-follow-bottom.ts';
 import { useGenerationClient, useGenerationSnapshot } from '@/lib/use-generation.tsx';
 import { useImageUpload } from '@/lib/use-image-upload.ts';
 import { useModels } from '@/lib/use-models.ts';
@@ -50,8 +51,6 @@ export function ChatView() {
   const [dragDepth, setDragDepth] = useState(0);
   const [focusKey, setFocusKey] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
-  const scroller = useRef<HTMLDivElement>(null);
-  const stickToBottom = useRef(true);
 
   // Pick a model when none is chosen, or when the chosen one went away before the conversation started.
   useEffect(() => {
@@ -125,16 +124,11 @@ export function ChatView() {
   const lastJob = conversation.turns.at(-1)?.jobId;
   const lastText = lastJob ? jobs[lastJob]?.text : undefined;
   const lastStatus = lastJob ? jobs[lastJob]?.status : undefined;
-  useEffect(() => {
-    const element = scroller.current;
-    if (element && stickToBottom.current && conversation.turns.length > 0) element.scrollTop = element.scrollHeight;
-  }, [conversation.turns.length, lastText, lastJob, lastStatus]);
-
-  // A generated picture loads after its answer ended: keep following so it, its figures and buttons are in view.
-  const followAnswer = useCallback(() => {
-    const element = scroller.current;
-    if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
-  }, []);
+  // A generated picture loads after its answer ended: follow it too, so it, its figures and buttons are in view.
+  const { scroller, onScroll, follow: followAnswer, resume: followAgain } = useFollowBottom(
+    `${conversation.turns.length}:${lastJob}:${lastText?.length}:${lastStatus}`,
+    conversation.turns.length > 0,
+  );
 
   const browse = useCallback(() => fileInput.current?.click(), []);
 
@@ -165,7 +159,7 @@ export function ChatView() {
 
   function send() {
     if (!canSend) return;
-    stickToBottom.current = true;
+    followAgain();
     session.send(draft);
     setDraft('');
   }
@@ -199,7 +193,7 @@ export function ChatView() {
           saveError={session.historyError}
           onOpen={(id) => {
             setHistoryOpen(false);
-            stickToBottom.current = true;
+            followAgain();
             void session.open(id);
           }}
           onNew={() => {
@@ -297,10 +291,7 @@ export function ChatView() {
         <div
           ref={scroller}
           className="min-h-0 flex-1 overflow-y-auto scrollbar-thin"
-          onScroll={(event) => {
-            const element = event.currentTarget;
-            stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
-          }}
+          onScroll={onScroll}
         >
           <div className="mx-auto max-w-3xl space-y-8 px-4 py-6 sm:px-6">
             {started ? (

@@ -19,6 +19,7 @@ import { useCompareSession } from '@/lib/compare/use-compare-session.ts';
 import { examples, type Example } from '@/lib/examples.ts';
 import { loadStoredImage } from '@/lib/load-stored-image.ts';
 import { useGenerationClient, useGenerationSnapshot } from '@/lib/use-generation.tsx';
+import { useFollowBottom } from '@/lib/use-follow-bottom.ts';
 import { useImageUpload } from '@/lib/use-image-upload.ts';
 import { useModels } from '@/lib/use-models.ts';
 import { usePasteImage } from '@/lib/use-paste-image.ts';
@@ -52,8 +53,6 @@ export function CompareView() {
   const [copied, setCopied] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
-  const scroller = useRef<HTMLDivElement>(null);
-  const stickToBottom = useRef(true);
   usePasteImage(upload.attach);
 
   // The setup of a shared link: models, parameters, question, and the image while it is stored.
@@ -87,10 +86,7 @@ export function CompareView() {
 
   const lastTurn = session.turns.at(-1);
   const lastKey = lastTurn ? `${lastTurn.id}:${Object.values(lastTurn.jobs).map((id) => (id ? `${jobs[id]?.text.length}:${jobs[id]?.status}` : '-')).join(',')}` : '';
-  useEffect(() => {
-    const element = scroller.current;
-    if (element && stickToBottom.current && session.turns.length > 0) element.scrollTop = element.scrollHeight;
-  }, [lastKey, session.turns.length]);
+  const { scroller, onScroll, resume: followAgain } = useFollowBottom(`${session.turns.length}:${lastKey}`, session.turns.length > 0);
 
   const browse = useCallback(() => fileInput.current?.click(), []);
   const pickExample = useCallback(
@@ -119,7 +115,7 @@ export function CompareView() {
 
   function send() {
     if (!canSend) return;
-    stickToBottom.current = true;
+    followAgain();
     compare.send(draft);
     setDraft('');
   }
@@ -238,10 +234,7 @@ export function CompareView() {
         <div
           ref={scroller}
           className="min-h-0 flex-1 overflow-y-auto scrollbar-thin"
-          onScroll={(event) => {
-            const element = event.currentTarget;
-            stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
-          }}
+          onScroll={onScroll}
         >
           <div className="mx-auto max-w-screen-2xl space-y-8 px-3 py-5 sm:px-5">
             {started ? (
