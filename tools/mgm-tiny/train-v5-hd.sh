@@ -11,7 +11,10 @@
 #   A  continues the shipped v4 HD, lr 6e-4, colour and position drawn 2.0 and 2.2 (1.0 and 1.2);
 #   B  starts again from the shipped v4 mgm-tiny (LLM, projector and mining: its binding is the best
 #      of the three), HD inputs, lr 1e-3, colour 1.5 and position 1.8, as v3 started HD from v2.
-# Validation chooses between them and the shipped v4 HD; ship.sh then re-exports all three.
+# Validation chose B over A and the v4 HD; `ship.sh work-cpu mgm-tiny-hd` shipped it (commit 22f7a54), and
+# train-v5-hd-more.sh then continued it (leg C, which replaced it).
+# The "shipped" HD that A continues is what models/mgm-tiny-hd holds when prepare_work imports it:
+# v4 before that commit (check out models/mgm-tiny-hd from d85651d to run A as it ran), v5 since.
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./train-common.sh
