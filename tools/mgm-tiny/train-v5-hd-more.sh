@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 STEPS_C=${STEPS_C:-600}
 prepare_work
 [ -f "$w/mgm-tiny-hd-v5b/model.pt" ] || { echo "$w/mgm-tiny-hd-v5b/model.pt is missing: run train-v5-hd.sh first" >&2; exit 1; }
+# train() sets --threads 1 and text=3.0; the later flags below replace them (the last one given wins).
 train mgm-tiny-hd mgm-tiny-hd-v5c --lr 4e-4 --warmup 10 --seed 13 --steps "$STEPS_C" --threads 2 \
   --init-from "$w/mgm-tiny-hd-v5b/model.pt" --type-weight text=4.5 --type-weight colour=1.5 --type-weight position=1.8
 score mgm-tiny-hd-v5c
