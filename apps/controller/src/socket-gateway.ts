@@ -169,7 +169,7 @@ async function handleGenerate(
 /** Refuses a question no worker can answer: unknown model, every worker busy loading, prompt too long, image expired. */
 async function checkRequest(deps: SocketGatewayDeps, models: readonly string[], messages: GenerateRequest['messages'], imageId: string | null): Promise<void> {
   const [workers, imageStored] = await Promise.all([
-    deps.registry.list(),
+    deps.registry.dispatchTargets(),
     imageId === null ? Promise.resolve(1) : deps.redis.exists(deps.keys.image(imageId)),
   ]);
   for (const model of models) {

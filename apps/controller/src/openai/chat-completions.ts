@@ -189,7 +189,7 @@ function finish(res: ServerResponse, identity: CompletionIdentity, end: EndFrame
 
 /** The model must have a live worker, and one of them must be ready (404 / 503 otherwise). */
 async function checkModel(deps: ChatCompletionsDeps, model: string): Promise<void> {
-  const workers = await deps.registry.list();
+  const workers = await deps.registry.dispatchTargets();
   const hosting = workers.filter((w) => w.model === model);
   if (hosting.length === 0) {
     const live = [...new Set(workers.map((w) => w.model))];
