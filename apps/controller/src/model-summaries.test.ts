@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerRecord } from '@mgm/protocol';
+import { sampleWorkerRecord } from '../test/sample-worker-record.ts';
 import { summarizeModels } from './model-summaries.ts';
 
 function record(id: string, model: string, state: WorkerRecord['state'], startedAt: number, displayName = model): WorkerRecord {
-  return {
-    id, model, displayName, architecture: 'mgm', capabilities: ['image'], checkpoint: `/m/${model}`, device: 'cpu',
-    executionProvider: 'CPUExecutionProvider', dtype: 'fp32', lrSize: 48, hrSize: 192, visualTokens: 36, contextLength: 512,
-    template: 'vicuna_v1', state, inFlight: 0, concurrency: 1, jobsDone: 0, jobsFailed: 0, tokensPerSecond: null,
-    ttftMsMedian: null, memoryRss: 1, host: 'h', pid: 1, startedAt, heartbeatAt: startedAt,
-  };
+  return sampleWorkerRecord({ id, model, displayName, state, startedAt, heartbeatAt: startedAt });
 }
 
 describe('summarizeModels', () => {

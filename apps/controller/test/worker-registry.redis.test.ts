@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RedisKeys, WorkerRecord } from '@mgm/protocol';
 import { connect, silentLogger, testNamespace } from '@mgm/worker/testing';
 import { WorkerRegistry } from '../src/worker-registry.ts';
+import { sampleWorkerRecord } from './sample-worker-record.ts';
 
 let redis: Redis;
 let keys: RedisKeys;
@@ -19,12 +20,7 @@ afterEach(async () => {
 });
 
 function record(id: string, model: string, state: WorkerRecord['state']): WorkerRecord {
-  return {
-    id, model, displayName: model, architecture: 'mgm', capabilities: ['image'], checkpoint: `/m/${model}`, device: 'cpu',
-    executionProvider: 'CPUExecutionProvider', dtype: 'fp32', lrSize: 48, hrSize: 192, visualTokens: 36, contextLength: 512,
-    template: 'vicuna_v1', state, inFlight: 0, concurrency: 1, jobsDone: 3, jobsFailed: 0, tokensPerSecond: 900,
-    ttftMsMedian: 2, memoryRss: 1, host: 'h', pid: 1, startedAt: 1, heartbeatAt: 1,
-  };
+  return sampleWorkerRecord({ id, model, state });
 }
 
 async function register(value: unknown, id: string): Promise<void> {

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerRecord } from '@mgm/protocol';
+import { sampleWorkerRecord } from '../../test/sample-worker-record.ts';
 import { LivenessTracker } from './worker-liveness.ts';
 
 function record(id: string, heartbeatAt = 0): WorkerRecord {
-  return {
-    id, model: 'alpha', displayName: 'Alpha', architecture: 'mgm', capabilities: ['image'], checkpoint: '/m/alpha', device: 'cpu',
-    executionProvider: 'CPUExecutionProvider', dtype: 'fp32', lrSize: 48, hrSize: 192, visualTokens: 36, contextLength: 512,
-    template: 'vicuna_v1', state: 'ready', inFlight: 0, concurrency: 1, jobsDone: 0, jobsFailed: 0, tokensPerSecond: null,
-    ttftMsMedian: null, memoryRss: 1, host: 'h', pid: 1, startedAt: 0, heartbeatAt,
-  };
+  return sampleWorkerRecord({ id, displayName: 'Alpha', heartbeatAt });
 }
 
 describe('LivenessTracker', () => {
